@@ -1,0 +1,38 @@
+"""Production settings: everything from the environment, secure by default.
+
+Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL.
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+os.environ.setdefault("DJANGO_DEBUG", "false")
+
+from .base import *  # noqa: E402,F403
+from .base import env_bool  # noqa: E402
+
+if DEBUG:  # noqa: F405
+    raise ImproperlyConfigured("DJANGO_DEBUG must be false with production settings.")
+if "DJANGO_SECRET_KEY" not in os.environ:
+    raise ImproperlyConfigured("Set DJANGO_SECRET_KEY for production.")
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ.get("REDIS_CACHE_URL", "redis://127.0.0.1:6379/1"),
+    }
+}

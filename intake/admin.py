@@ -1,0 +1,48 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from .models import Evidence, Problem, Site, SiteReport, User
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "region", "providers", "shifts_per_week", "visits_per_week", "active")
+    list_filter = ("active", "region")
+    search_fields = ("code", "name")
+
+    def save_model(self, request, obj, form, change):
+        # Through the services so the problems a size change affects are marked stale.
+        from .services import site_create, site_update
+
+        values = {f: form.cleaned_data[f] for f in form.changed_data} if change else form.cleaned_data
+        if change:
+            site_update(site=obj, **values)
+        else:
+            created = site_create(**values)
+            obj.pk = created.pk
+
+
+@admin.register(User)
+class BridgeUserAdmin(UserAdmin):
+    fieldsets = (*UserAdmin.fieldsets, ("Bridge", {"fields": ("home_site",)}))
+    add_fieldsets = (*UserAdmin.add_fieldsets, ("Bridge", {"fields": ("home_site", "groups")}))
+    list_display = ("username", "email", "home_site", "is_staff", "is_active")
+    list_filter = ("groups", "home_site", "is_active")
+
+
+@admin.register(Problem)
+class ProblemAdmin(admin.ModelAdmin):
+    list_display = ("id", "title", "status", "workflow_area", "safety_concern", "created_at")
+    list_filter = ("status", "workflow_area", "safety_concern")
+    search_fields = ("title",)
+    readonly_fields = [f.name for f in Problem._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.register(SiteReport, list_display=("problem", "site", "reporter", "updated_at"))
+admin.site.register(Evidence, list_display=("problem", "kind", "site", "value", "created_at"))

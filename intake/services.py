@@ -1,0 +1,168 @@
+"""Writes for what comes in. One function per domain action, each one transaction.
+
+Field ranges are enforced by database constraints and repeated (with friendly messages) by
+forms and serializers; these functions add the rules that need more than one field or row:
+the PHI screen, "one report per (problem, site, reporter)" and stale marking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from .models import (
+    Evidence,
+    EvidenceKind,
+    Problem,
+    Site,
+    SiteReport,
+    Status,
+    User,
+)
+from .phi import phi_screen_fields
+from .stale import all_problems_mark_stale, problems_at_site_mark_stale, problems_mark_stale
+
+SIZE_FIELDS = ("providers", "shifts_per_week", "visits_per_week")
+
+
+@dataclass(frozen=True)
+class ReportValues:
+    minutes_lost_per_occurrence: float
+    occurrences_per_shift: float
+    providers_affected_pct: float = 100.0
+    after_hours_pct: float = 0.0
+    patient_wait_minutes: float = 0.0
+    visits_affected_pct: float = 0.0
+
+
+@transaction.atomic
+def site_create(
+    *,
+    code: str,
+    name: str,
+    region: str = "",
+    providers: int = 0,
+    shifts_per_week: float = 4.0,
+    visits_per_week: int = 0,
+    active: bool = True,
+) -> Site:
+    site = Site.objects.create(
+        code=code.strip().upper(),
+        name=name,
+        region=region,
+        providers=providers,
+        shifts_per_week=shifts_per_week,
+        visits_per_week=visits_per_week,
+        active=active,
+    )
+    if active:
+        all_problems_mark_stale()
+    return site
+
+
+@transaction.atomic
+def site_update(*, site: Site, **changes) -> Site:
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    size_changed = any(f in changes and changes[f] != getattr(site, f) for f in SIZE_FIELDS)
+    active_changed = "active" in changes and changes["active"] != site.active
+    for field, value in changes.items():
+        setattr(site, field, value.strip().upper() if field == "code" else value)
+    site.save()
+    if active_changed:
+        all_problems_mark_stale()
+    elif size_changed:
+        problems_at_site_mark_stale(site_id=site.pk)
+    return site
+
+
+def _refuse_if_closed_for_input(problem: Problem) -> None:
+    if problem.status == Status.MERGED:
+        raise ValidationError(
+            {"non_field_errors": [f"This problem was merged into #{problem.merged_into_id}; add to that one instead."]}
+        )
+
+
+@transaction.atomic
+def problem_submit(
+    *,
+    author: User,
+    site: Site,
+    title: str,
+    statement: str,
+    workflow_area: str,
+    report: ReportValues,
+    affected_roles: list[str] | None = None,
+    proposed_solution: str = "",
+    safety_concern: bool = False,
+    safety_details: str = "",
+) -> Problem:
+    phi_screen_fields(
+        {
+            "title": title,
+            "statement": statement,
+            "proposed_solution": proposed_solution,
+            "safety_details": safety_details,
+        }
+    )
+    problem = Problem.objects.create(
+        title=title.strip(),
+        statement=statement.strip(),
+        workflow_area=workflow_area,
+        affected_roles=sorted(set(affected_roles or [])),
+        proposed_solution=proposed_solution.strip(),
+        safety_concern=safety_concern,
+        safety_details=safety_details.strip() if safety_concern else "",
+        submitted_by=author,
+    )
+    SiteReport.objects.create(problem=problem, site=site, reporter=author, **report.__dict__)
+    problems_mark_stale(problem_ids=[problem.pk])
+    return problem
+
+
+def site_report_upsert(
+    *, problem: Problem, site: Site, reporter: User, report: ReportValues
+) -> tuple[SiteReport, bool]:
+    """Add or replace `reporter`'s report of `problem` at `site`. Returns (report, created)."""
+    _refuse_if_closed_for_input(problem)
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                site_report, created = SiteReport.objects.update_or_create(
+                    problem=problem, site=site, reporter=reporter, defaults=report.__dict__
+                )
+                problems_mark_stale(problem_ids=[problem.pk])
+            return site_report, created
+        except IntegrityError:
+            # Two requests raced to create the same report; the second one updates it.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    problem: Problem,
+    added_by: User,
+    kind: str,
+    value: float | None = None,
+    site: Site | None = None,
+    sample_size: int | None = None,
+    note: str = "",
+) -> Evidence:
+    _refuse_if_closed_for_input(problem)
+    phi_screen_fields({"note": note})
+    evidence = Evidence.objects.create(
+        problem=problem,
+        kind=kind,
+        value=value,
+        site=site,
+        sample_size=sample_size if kind == EvidenceKind.TIME_STUDY else None,
+        note=note.strip(),
+        added_by=added_by,
+    )
+    if kind in (EvidenceKind.TIME_STUDY, EvidenceKind.EHR_METRIC, EvidenceKind.COST_REPORT):
+        problems_mark_stale(problem_ids=[problem.pk])
+    return evidence
