@@ -1,10 +1,21 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from intake.models import Problem
+from intake.models import Problem, Role
 
 from .selectors import backlog_ranked, problem_detail
+
+
+@login_required
+def home(request):
+    """Send each role where it works."""
+    user = request.user
+    if user.has_role(Role.PRODUCT_MANAGER, Role.IT_LEAD):
+        return redirect("backlog")
+    if user.has_role(Role.ADMIN) and not user.has_role(Role.CLINICIAN, Role.INFORMATICS):
+        return redirect("admin:index")
+    return redirect("intake")
 
 
 @login_required
