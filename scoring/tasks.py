@@ -29,6 +29,9 @@ DB_ERRORS = (OperationalError, InterfaceError)
 PENDING_KEY = "bridge:scoring:recompute:pending"
 LAST_START_KEY = "bridge:scoring:recompute:last-start"
 PENDING_TTL_MS = 10_000  # a lost message only holds requests back this long (the sweep covers it)
+# One quick reconnect (a pooled connection may predate a broker restart), then give up: the
+# request must not wait on a broker that is down.
+PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 _clients: dict[str, Redis] = {}
 _broker_retry_at = 0.0  # while the broker is down, don't make every request wait for it
@@ -63,7 +66,7 @@ def recompute_request() -> None:
             if last_start is not None:
                 window = settings.SCORE_COALESCE_SECONDS
                 countdown = min(window, max(0.0, float(last_start) + window - now))
-        recompute_stale_task.apply_async(countdown=countdown or None, retry=False)
+        recompute_stale_task.apply_async(countdown=countdown or None, retry=True, retry_policy=PUBLISH_RETRY)
     except (BrokerError, RedisError, OSError):
         _broker_retry_at = now + settings.SCORE_BROKER_BACKOFF_SECONDS
         logger.warning("broker unreachable: stale problems wait for the sweep")
@@ -111,6 +114,6 @@ def rerank_task(job_id: str) -> None:
 
 def rerank_enqueue(job_id) -> None:
     try:
-        rerank_task.apply_async(args=[str(job_id)], retry=False)
+        rerank_task.apply_async(args=[str(job_id)], retry=True, retry_policy=PUBLISH_RETRY)
     except (BrokerError, OSError):
         logger.warning("broker unreachable: re-rank job %s waits for the sweep", job_id)
