@@ -209,7 +209,7 @@ def _stage_apply_full(*, now: datetime) -> int:
     problem's rank and the history, set-based: one window over all open problems, and each
     score row written once, with its new rank. Under the recompute lock. Returns rows written."""
     table, history = ProblemScore._meta.db_table, ScoreHistory._meta.db_table
-    score_columns = [c for c in SCORE_FIELDS if c != "created_at"]
+    score_columns = SCORE_FIELDS  # created_at too: the score copies the problem's, whatever it is now
     with connection.cursor() as cursor:
         # A staged row never replaces a score computed from newer inputs or under a newer policy
         # (only possible when recomputes are not serialised, i.e. on SQLite).
@@ -326,7 +326,7 @@ def _stage_apply_incremental(*, now: datetime) -> int:
             f" WHERE NOT EXISTS (SELECT 1 FROM {table} s WHERE s.problem_id = t.problem_id)"
         )
         written = cursor.rowcount
-        assignments = ", ".join(f"{c} = t.{c}" for c in SCORE_FIELDS if c != "created_at")
+        assignments = ", ".join(f"{c} = t.{c}" for c in SCORE_FIELDS)
         cursor.execute(
             f"UPDATE {table} SET {assignments}, rank = CASE WHEN t.is_open THEN {table}.rank END"
             f" FROM {STAGE} t WHERE {table}.problem_id = t.problem_id"
