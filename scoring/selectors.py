@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 
 from django.db import connection
 from django.utils.dateparse import parse_datetime
-from psycopg.types.datetime import TimestamptzLoader
 
 from intake.models import Evidence, EvidenceKind, Problem, Site, SiteReport
 
@@ -89,6 +88,9 @@ def _rows(sql: str, params: list) -> list[tuple]:
         if connection.vendor == "postgresql":
             # psycopg's compiled loader (Django's own is pure Python): the same aware UTC
             # datetimes, several times faster over the hundreds of thousands a re-rank reads.
+            # Imported here: importing psycopg.types first, before psycopg, is a circular import.
+            from psycopg.types.datetime import TimestamptzLoader
+
             cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
         cursor.execute(sql, params)
         return cursor.fetchall()
