@@ -183,7 +183,8 @@ def measure(
             back_at = time.time()
             fresh = _child(child_env, "wait-fresh", f"--since={back_at}")
             log(f"    broker back: every score fresh after {fresh['seconds_until_fresh']}s")
-            _child(child_env, "cleanup", f"--evidence={','.join(map(str, burst['evidence_ids'] + outage['evidence_ids']))}")
+            added = burst["evidence_ids"] + outage["evidence_ids"]
+            _child(child_env, "cleanup", f"--evidence={','.join(map(str, added))}")
     finally:
         _stop(redis_process)
         shutil.rmtree(workdir, ignore_errors=True)
@@ -223,39 +224,44 @@ def _wait_until_fresh(timeout: float) -> float | None:
     return None
 
 
-def _evidence_plan(rng: random.Random, count: int) -> list[tuple[int, int]]:
-    """(problem id, one of its reporting sites) for `count` evidence rows on random open problems."""
+def _evidence_plan(rng: random.Random, count: int) -> list[tuple]:
+    """`count` (problem id, site id, reported minutes, reported occurrences): a random site report
+    of a random open problem for each evidence row to add."""
     from intake.models import OPEN_STATUSES, SiteReport
 
-    pairs = list(
+    reports = list(
         SiteReport.objects.filter(problem__status__in=OPEN_STATUSES)
-        .order_by("problem_id", "site_id")
-        .values_list("problem_id", "site_id")
-        .distinct()
+        .order_by("id")
+        .values_list("problem_id", "site_id", "minutes_lost_per_occurrence", "occurrences_per_shift")
     )
-    if not pairs:
+    if not reports:
         raise RuntimeError("no open problem with a site report: load data first (e.g. the reference data)")
-    return [rng.choice(pairs) for _ in range(count)]
+    return [rng.choice(reports) for _ in range(count)]
 
 
-def _post(rng: random.Random, author, problem_id: int, site_id: int) -> int:
+def _post(rng: random.Random, author, problem_id: int, site_id: int, minutes: float, occurrences: float) -> int:
+    """Add one evidence row the way informatics would: a time study or an EHR metric that measures
+    what the site reported give or take half (so problems move by realistic amounts, often by
+    thousands of places), or a cost report of a few hours."""
     from intake.models import EvidenceKind, Problem, Site
     from intake.services import evidence_add
 
     kind = rng.choice([EvidenceKind.TIME_STUDY, EvidenceKind.EHR_METRIC, EvidenceKind.COST_REPORT])
     problem = Problem.objects.only("id", "status", "merged_into_id").get(pk=problem_id)
     site = Site(pk=site_id)
+    factor = rng.uniform(0.5, 1.5)
     if kind == EvidenceKind.TIME_STUDY:
         row = evidence_add(
             problem=problem,
             added_by=author,
             kind=kind,
-            value=round(rng.uniform(0.5, 15), 2),
+            value=min(240.0, round(max(0.1, minutes * factor), 2)),
             sample_size=rng.randint(1, 20),
             site=site if rng.random() < 0.5 else None,
         )
     elif kind == EvidenceKind.EHR_METRIC:
-        row = evidence_add(problem=problem, added_by=author, kind=kind, value=round(rng.uniform(1, 40), 2), site=site)
+        value = min(200.0, round(max(0.1, occurrences * factor), 2))
+        row = evidence_add(problem=problem, added_by=author, kind=kind, value=value, site=site)
     else:
         row = evidence_add(problem=problem, added_by=author, kind=kind, value=round(rng.uniform(0, 3), 2), site=site)
     return row.pk
@@ -319,11 +325,11 @@ def child_burst(*, rate: float, seconds: float, seed: int, username: str | None)
     poller.start()
     evidence_ids = []
     started = time.perf_counter()
-    for index, (problem_id, site_id) in enumerate(plan):
+    for index, (problem_id, *report) in enumerate(plan):
         delay = started + index / rate - time.perf_counter()
         if delay > 0:
             time.sleep(delay)
-        evidence_ids.append(_post(rng, author, problem_id, site_id))
+        evidence_ids.append(_post(rng, author, problem_id, *report))
         committed = time.perf_counter()
         version = Problem.objects.filter(pk=problem_id).values_list("inputs_version", flat=True).get()
         with lock:
@@ -359,9 +365,9 @@ def child_outage_post(*, rows: int, seed: int, username: str | None) -> dict:
     rng = random.Random(seed)
     author = _author(username)
     evidence_ids, failed = [], 0
-    for problem_id, site_id in _evidence_plan(rng, rows):
+    for problem_id, *report in _evidence_plan(rng, rows):
         try:
-            evidence_ids.append(_post(rng, author, problem_id, site_id))
+            evidence_ids.append(_post(rng, author, problem_id, *report))
         except Exception:  # noqa: BLE001 - the figure is how many writes failed while the broker was down
             failed += 1
     return {"posted": len(evidence_ids), "failed": failed, "stale": _stale_count(), "evidence_ids": evidence_ids}

@@ -77,7 +77,7 @@ def _in(column: str, ids: Sequence[int]) -> tuple[str, list]:
 
 def _aware(value) -> datetime:
     """PostgreSQL gives datetimes; SQLite gives the text Django stored (UTC)."""
-    if isinstance(value, datetime):
+    if value.__class__ is datetime:
         return value
     parsed = parse_datetime(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
@@ -96,9 +96,7 @@ def _rows(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def score_inputs(
-    problem_ids: Iterable[int], *, sites: tuple[dict[int, SiteFacts], int] | None = None
-) -> list[ProblemInputs]:
+def score_inputs(problem_ids: Iterable[int]) -> list[ProblemInputs]:
     """Inputs for each problem (in id order): its own site reports and evidence plus those of
     the problems merged into it.
 
@@ -106,19 +104,21 @@ def score_inputs(
     bumps inputs_version in the same transaction as its change, so any change committed before
     that read is visible to the reads that follow; a change committed after it makes the stored
     inputs_version older than the problem's, so the problem stays stale and is recomputed again.
-    A score is never stored as fresh with older data.
+    A score is never stored as fresh with older data. The sites are read after it too: a change
+    of a site's size or active flag bumps the inputs_version of the problems it affects.
     """
     ids = sorted(set(problem_ids))
     if not ids:
         return []
-    facts_by_id, active_sites = sites or site_facts()
-    facts_by_code = {facts.code: facts for facts in facts_by_id.values()}
     problem_table = Problem._meta.db_table
     where, params = _in("id", ids)
     problems = _rows(
         f"SELECT id, inputs_version, status, created_at, effort_weeks FROM {problem_table} WHERE {where} ORDER BY id",
         params,
     )
+    facts_by_id, active_sites = site_facts()
+    code_of = {site_id: facts.code for site_id, facts in facts_by_id.items()}
+    facts_by_code = {facts.code: facts for facts in facts_by_id.values()}
     # Which requested problems each source row counts for: itself, and the problem it is merged into.
     # A merged problem that is itself requested keeps its own inputs as well.
     counts_for: dict[int, list[int]] = {pid: [pid] for pid, *_ in problems}
@@ -147,31 +147,16 @@ def score_inputs(
         f" WHERE {where} AND kind IN ({kinds}) ORDER BY created_at, id",
         [*params, *SCORED_KINDS],
     ):
-        fact = Fact(
-            kind=kind,
-            value=value,
-            created_at=_aware(created_at),
-            order=row_id,
-            site=facts_by_id[site_id].code if site_id else None,
-            sample_size=sample_size,
-        )
+        # Positional arguments (kind, value, created_at, order, site, sample_size): hundreds of
+        # thousands of these in a re-rank.
+        fact = Fact(kind, value, _aware(created_at), row_id, code_of[site_id] if site_id else None, sample_size)
         for target in counts_for[problem_id]:
             evidence.setdefault(target, []).append(fact)
 
     result = []
     for pid, inputs_version, status, created_at, effort_weeks in problems:
-        reports = [
-            Report(
-                site=facts_by_id[site_id].code,
-                minutes_lost_per_occurrence=m,
-                occurrences_per_shift=f,
-                providers_affected_pct=p,
-                after_hours_pct=a,
-                patient_wait_minutes=w,
-                visits_affected_pct=v,
-            )
-            for (_, site_id, _, m, f, p, a, w, v) in latest_reports.get(pid, {}).values()
-        ]
+        # Report(site, minutes, occurrences, providers %, after-hours %, wait, visits %), positionally.
+        reports = [Report(code_of[row[1]], *row[3:]) for row in latest_reports.get(pid, {}).values()]
         facts = evidence.get(pid, [])
         used = {r.site for r in reports} | {f.site for f in facts if f.site}
         result.append(

@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -127,9 +128,18 @@ def _counters_bump(deltas: dict[str, int]) -> None:
             )
 
 
+_OPEN = frozenset(str(status) for status in OPEN_STATUSES)
+
+
+@lru_cache(maxsize=8192)
+def _sites_json(sites: tuple[str, ...]) -> str:
+    return json.dumps(list(sites))
+
+
 def _score_rows(problem_ids: Sequence[int], *, policy: Policy, now: datetime) -> list[tuple]:
     """Score one batch with the pure function; rows in SCORE_COLUMNS order, ready to stage."""
-    adapt = connection.ops.adapt_datetimefield_value  # identity on PostgreSQL, text on SQLite
+    postgres = _is_postgres()
+    adapt = connection.ops.adapt_datetimefield_value  # SQLite wants its text form
     scored_at = adapt(now)
     rows = []
     for item in score_inputs(problem_ids):
@@ -144,15 +154,15 @@ def _score_rows(problem_ids: Sequence[int], *, policy: Policy, now: datetime) ->
                 result.cost_hours_per_week,
                 result.provider_hours_unweighted,
                 result.sites_affected,
-                json.dumps(result.sites),
+                _sites_json(tuple(result.sites)),
                 result.breadth,
                 result.confidence,
                 result.effort_weeks,
                 result.effort_estimated,
                 result.policy_version,
                 item.inputs_version,
-                item.status in OPEN_STATUSES,
-                adapt(item.created_at),
+                item.status in _OPEN,
+                item.created_at if postgres else adapt(item.created_at),
                 scored_at,
             )
         )
