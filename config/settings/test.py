@@ -12,7 +12,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # for themselves and for the worker they start, against a private redis-server on this port (never
 # the shared Redis: those tests stop and restart their broker).
 CELERY_ENABLED = env_bool("CELERY_ENABLED", False)
-TEST_BROKER_PORT = int(os.environ.get("TEST_BROKER_PORT", "6391"))
+# One broker per parallel test process (pytest-xdist names them gw0, gw1, …), like the databases.
+_XDIST_INDEX = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:])
+TEST_BROKER_PORT = int(os.environ.get("TEST_BROKER_PORT") or 6391 + _XDIST_INDEX)
 CELERY_BROKER_URL = f"redis://127.0.0.1:{TEST_BROKER_PORT}/0"
 SCORE_COALESCE_URL = CELERY_BROKER_URL
 # Worker tests hold a recompute open this long so they can kill the worker in the middle of it.
