@@ -6,13 +6,14 @@ from playwright.sync_api import expect
 
 from intake.models import Role
 from scoring.models import JobState, RerankJob, ScoringPolicy
-from tests.browser.conftest import axe_serious_violations, browser, login, page, screenshot  # noqa: F401
 from tests.factories import ProblemFactory, SiteReportFactory
+
+from .conftest import axe_serious_violations, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_product_manager_changes_the_weights_and_sees_the_rerank_done(page, login, live_server, users, site):  # noqa: F811
+def test_a_product_manager_changes_the_weights_and_sees_the_rerank_done(page, login, live_server, users, site):
     for _ in range(3):
         SiteReportFactory(problem=ProblemFactory(), site=site)
     login(page, users[Role.PRODUCT_MANAGER])
@@ -31,7 +32,7 @@ def test_a_product_manager_changes_the_weights_and_sees_the_rerank_done(page, lo
     screenshot(page, "scoring-policy-changed")
 
 
-def test_the_progress_bar_follows_a_running_rerank_without_a_reload(page, login, live_server, users):  # noqa: F811
+def test_the_progress_bar_follows_a_running_rerank_without_a_reload(page, login, live_server, users):
     job = RerankJob.objects.create(policy_version=2, state=JobState.RUNNING, done=10, total=40)
     login(page, users[Role.CLINICIAN])
     page.goto(f"{live_server.url}/scoring/policy/?job={job.pk}")
