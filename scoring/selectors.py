@@ -96,7 +96,9 @@ def _rows(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def score_inputs(problem_ids: Iterable[int]) -> list[ProblemInputs]:
+def score_inputs(
+    problem_ids: Iterable[int], *, sites: tuple[dict[int, SiteFacts], int] | None = None
+) -> list[ProblemInputs]:
     """Inputs for each problem (in id order): its own site reports and evidence plus those of
     the problems merged into it.
 
@@ -105,7 +107,9 @@ def score_inputs(problem_ids: Iterable[int]) -> list[ProblemInputs]:
     that read is visible to the reads that follow; a change committed after it makes the stored
     inputs_version older than the problem's, so the problem stays stale and is recomputed again.
     A score is never stored as fresh with older data. The sites are read after it too: a change
-    of a site's size or active flag bumps the inputs_version of the problems it affects.
+    of a site's size or active flag bumps the inputs_version of the problems it affects. So
+    `sites` (site_facts() read earlier, to share between calls) is for readers that only display
+    what they compute; recomputes never pass it.
     """
     ids = sorted(set(problem_ids))
     if not ids:
@@ -116,7 +120,7 @@ def score_inputs(problem_ids: Iterable[int]) -> list[ProblemInputs]:
         f"SELECT id, inputs_version, status, created_at, effort_weeks FROM {problem_table} WHERE {where} ORDER BY id",
         params,
     )
-    facts_by_id, active_sites = site_facts()
+    facts_by_id, active_sites = sites or site_facts()
     code_of = {site_id: facts.code for site_id, facts in facts_by_id.items()}
     facts_by_code = {facts.code: facts for facts in facts_by_id.values()}
     # Which requested problems each source row counts for: itself, and the problem it is merged into.
