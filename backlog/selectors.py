@@ -95,6 +95,17 @@ _SELECTED = (
 _ITEM_KEYS = (*BACKLOG_PROBLEM_COLUMNS, *BACKLOG_SCORE_COLUMNS)
 _OPEN = frozenset(OPEN_STATUSES)
 _AT_ID, _AT_CREATED, _AT_RANK = (_SELECTED.index(name) for name in ("id", "created_at", "score__rank"))
+_POLICY_IN_FORCE = Subquery(ScoringPolicy.objects.order_by("-version").values("version")[:1])
+
+
+def _backlog_item(row: tuple) -> dict:
+    """A _SELECTED row as a backlog item: rank only while open, and whether the score is pending."""
+    item = dict(zip(_ITEM_KEYS, row, strict=False))
+    inputs_version, scored_inputs_version, policy_in_force = row[len(_ITEM_KEYS) :]
+    item["score_pending"] = _pending(scored_inputs_version, item["policy_version"], inputs_version, policy_in_force)
+    if item["status"] not in _OPEN:
+        item["rank"] = None
+    return item
 
 
 @dataclass(frozen=True)
@@ -142,7 +153,7 @@ def backlog_page(
     """
     problems = _backlog_filtered(
         statuses=statuses, site_codes=site_codes, workflow_areas=workflow_areas, safety=safety
-    ).annotate(policy_in_force=Subquery(ScoringPolicy.objects.order_by("-version").values("version")[:1]))
+    ).annotate(policy_in_force=_POLICY_IN_FORCE)
     ranked = problems.filter(score__rank__isnull=False)
     unranked = problems.filter(~Exists(ProblemScore.objects.filter(problem_id=OuterRef("pk"), rank__isnull=False)))
     # Only open problems have ranks: a listing of closed statuses never walks the rank index.
@@ -178,18 +189,7 @@ def backlog_page(
     if before is not None:
         rows.reverse()
 
-    items, width = [], len(_ITEM_KEYS)
-    for row in rows:
-        item = dict(zip(_ITEM_KEYS, row, strict=False))
-        inputs_version, scored_inputs_version, policy_in_force = row[width:]
-        item["score_pending"] = (
-            scored_inputs_version is None
-            or scored_inputs_version != inputs_version
-            or item["policy_version"] < (policy_in_force or 0)
-        )
-        if item["status"] not in _OPEN:
-            item["rank"] = None
-        items.append(item)
+    items = [_backlog_item(row) for row in rows]
 
     def position(row) -> BacklogPosition:
         return BacklogPosition(rank=row[_AT_RANK], created_at=row[_AT_CREATED], id=row[_AT_ID])
@@ -203,20 +203,43 @@ def backlog_page(
     )
 
 
-def backlog_all(*, chunk: int = 1000, **filters) -> Iterator[dict]:
-    """Every backlog row matching `filters`, in rank order, read page by page (for CSV export)."""
-    after = None
-    while True:
-        page = backlog_page(**filters, after=after, limit=chunk)
-        yield from page.items
-        if not page.more_after or page.last is None:
-            return
-        after = page.last
+def backlog_all(
+    *,
+    statuses: list[str] | None = None,
+    site_codes: list[str] | None = None,
+    workflow_areas: list[str] | None = None,
+    safety: bool | None = None,
+) -> Iterator[dict]:
+    """Every backlog row matching the filters, in global rank order, as plain dicts (for CSV export).
+
+    One query read through a server-side cursor: the export is a consistent snapshot of the
+    backlog, however long it takes to stream.
+    """
+    problems = backlog_ranked(statuses=statuses, site_codes=site_codes, workflow_areas=workflow_areas, safety=safety)
+    rows = problems.annotate(policy_in_force=_POLICY_IN_FORCE).values_list(*_SELECTED)
+    for row in rows.iterator(chunk_size=2000):
+        yield _backlog_item(row)
+
+
+def _pending(
+    scored_inputs_version: int | None,
+    scored_policy_version: int | None,
+    inputs_version: int,
+    policy_version: int | None,
+) -> bool:
+    """A score is pending when missing, computed from older inputs, or under an older policy."""
+    return (
+        scored_inputs_version is None
+        or scored_inputs_version != inputs_version
+        or scored_policy_version < (policy_version or 0)
+    )
 
 
 def score_is_pending(problem: Problem, policy_version: int) -> bool:
     stored: ProblemScore | None = getattr(problem, "score", None)
-    return stored is None or stored.inputs_version != problem.inputs_version or stored.policy_version < policy_version
+    if stored is None:
+        return True
+    return _pending(stored.inputs_version, stored.policy_version, problem.inputs_version, policy_version)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from datetime import datetime
 
 import django_filters
 import orjson
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
 from django_filters.rest_framework import BooleanFilter
 from drf_spectacular.types import OpenApiTypes
@@ -238,6 +238,12 @@ class BacklogView(APIView):
         response = StreamingHttpResponse(csv_lines(items()), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="backlog.csv"'
         return response
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:  # DRF's answer to an unknown ?format=
+            raise serializers.ValidationError({"format": ['Choose "json" or "csv".']}) from None
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -27,7 +27,6 @@ class SiteOut(serializers.ModelSerializer):
 class SiteIn(StrictSerializer):
     code = serializers.RegexField(
         SITE_CODE.pattern,
-        max_length=16,
         error_messages={"invalid": "Use 1 to 16 letters, digits, '-' or '_' (stored in uppercase)."},
     )
     name = serializers.CharField(max_length=120)
@@ -58,7 +57,7 @@ class SiteListView(GenericAPIView):
         operation_id="sites_list",
         summary="The sites",
         parameters=PAGE_PARAMETERS,
-        responses={200: SiteOut(many=True), **errors(*READ)},
+        responses={200: SiteOut(many=True), **errors(*READ, 400)},
         tags=["sites"],
     )
     def get(self, request):

@@ -207,6 +207,7 @@ def test_ranks_are_read_fresh_on_every_page(api_as, users, site, ranked):
         ("page_size=ten", {"page_size": ["Enter a whole number from 1 to 200."]}),
         ("cursor=bm90LWEtY3Vyc29y", {"cursor": ["This cursor is not valid; start again from the first page."]}),
         ("cursor=%%%", {"cursor": ["This cursor is not valid; start again from the first page."]}),
+        ("format=xml", {"format": ['Choose "json" or "csv".']}),
         ("status=open", {"status": ["Select a valid choice. open is not one of the available choices."]}),
         (
             "workflow_area=kitchen",

@@ -162,6 +162,17 @@ def test_unknown_paths_are_json_404(api_as, clinician, path, detail):
 
 
 @pytest.mark.django_db
+def test_a_wrong_path_is_a_json_404_even_for_a_browser_post_without_csrf(site, clinician):
+    client = APIClient(enforce_csrf_checks=True)
+    client.login(username="clinician", password="pass-word-123")
+
+    response = client.post("/api/v1/problems/not-an-id/merge/", {"into": 1}, format="json")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "There is no such endpoint. See /api/docs/."}
+
+
+@pytest.mark.django_db
 def test_a_method_not_offered_is_405(api_as, users):
     response = api_as(users[Role.ADMIN]).delete("/api/v1/sites/")
 
