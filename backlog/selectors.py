@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from statistics import fmean
 
+import orjson
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 
-from intake.models import OPEN_STATUSES, Evidence, Problem, SiteReport
+from intake.models import OPEN_STATUSES, Evidence, Problem, Site, SiteReport
 from scoring.engine import Answer, realized_provider_hours, score
 from scoring.models import ProblemScore, ScoreHistory, ScoringPolicy
 from scoring.selectors import policy_as_engine, policy_current, score_inputs
@@ -101,6 +103,8 @@ _POLICY_IN_FORCE = Subquery(ScoringPolicy.objects.order_by("-version").values("v
 def _backlog_item(row: tuple) -> dict:
     """A _SELECTED row as a backlog item: rank only while open, and whether the score is pending."""
     item = dict(zip(_ITEM_KEYS, row, strict=False))
+    if isinstance(item["sites"], str):  # jsonb read by a raw cursor arrives as text
+        item["sites"] = orjson.loads(item["sites"])
     inputs_version, scored_inputs_version, policy_in_force = row[len(_ITEM_KEYS) :]
     item["score_pending"] = _pending(scored_inputs_version, item["policy_version"], inputs_version, policy_in_force)
     if item["status"] not in _OPEN:
@@ -126,12 +130,31 @@ class BacklogPage:
     more_after: bool
 
 
-def _after(position: BacklogPosition) -> Q:
-    return Q(created_at__gt=position.created_at) | Q(created_at=position.created_at, id__gt=position.id)
-
-
-def _before(position: BacklogPosition) -> Q:
-    return Q(created_at__lt=position.created_at) | Q(created_at=position.created_at, id__lt=position.id)
+@cache
+def _page_sql() -> dict[str, str]:
+    """The fixed parts of backlog_page's SQL, from the models' table names (built once)."""
+    problem, score = Problem._meta.db_table, ProblemScore._meta.db_table
+    report, site, policy = SiteReport._meta.db_table, Site._meta.db_table, ScoringPolicy._meta.db_table
+    columns = ", ".join(
+        [
+            *(f"p.{column}" for column in BACKLOG_PROBLEM_COLUMNS),
+            *(f"s.{column}" for column in BACKLOG_SCORE_COLUMNS),
+            "p.inputs_version",
+            "s.inputs_version",
+            f"(SELECT max(version) FROM {policy})",
+        ]
+    )
+    return {
+        "ranked": f"SELECT {columns} FROM {problem} p JOIN {score} s ON s.problem_id = p.id WHERE s.rank IS NOT NULL",
+        "unranked": f"SELECT {columns} FROM {problem} p LEFT JOIN {score} s ON s.problem_id = p.id "
+        "WHERE s.rank IS NULL",
+        # A problem counts at a site if it, or a problem merged into it, has a report there. Two
+        # EXISTS (not one with an OR inside) so each probes the (problem, site, reporter) index.
+        "at_sites": f"(EXISTS (SELECT 1 FROM {report} r JOIN {site} t ON t.id = r.site_id "
+        "WHERE r.problem_id = p.id AND t.code = ANY(%s)) "
+        f"OR EXISTS (SELECT 1 FROM {report} r JOIN {problem} m ON m.id = r.problem_id "
+        f"JOIN {site} t ON t.id = r.site_id WHERE m.merged_into_id = p.id AND t.code = ANY(%s)))",
+    }
 
 
 def backlog_page(
@@ -146,49 +169,76 @@ def backlog_page(
 ) -> BacklogPage:
     """One page of the backlog in global rank order, as plain dicts (BACKLOG_COLUMNS), in ONE query.
 
-    Keyset paging: rows strictly after `after` (or strictly before `before`). Ranked rows come
-    first, walked along the rank index; unranked rows (never scored yet, or not open) follow by
-    created_at, id. Both halves are one UNION ALL under a LIMIT, so PostgreSQL stops reading as
-    soon as the page is full: the unranked half is only scanned on the last pages.
+    The same rows and order as backlog_ranked, read by keyset: rows strictly after `after` (or
+    strictly before `before`). Ranked rows come first, walked along the rank index; unranked rows
+    (never scored yet, or not open) follow by created_at, id. Both halves are one UNION ALL under
+    a LIMIT, so PostgreSQL stops as soon as the page is full: the unranked half is only read on
+    the last pages. The SQL is written out because this is the API's hot path: compiling the
+    equivalent ORM union costs more than running it.
     """
-    problems = _backlog_filtered(
-        statuses=statuses, site_codes=site_codes, workflow_areas=workflow_areas, safety=safety
-    ).annotate(policy_in_force=_POLICY_IN_FORCE)
-    ranked = problems.filter(score__rank__isnull=False)
-    unranked = problems.filter(~Exists(ProblemScore.objects.filter(problem_id=OuterRef("pk"), rank__isnull=False)))
+    sql = _page_sql()
+    where, params = [" AND p.status = ANY(%s)"], [list(statuses or OPEN_STATUSES)]
+    if site_codes:
+        where.append(" AND " + sql["at_sites"])
+        params += [list(site_codes), list(site_codes)]
+    if workflow_areas:
+        where.append(" AND p.workflow_area = ANY(%s)")
+        params.append(list(workflow_areas))
+    if safety is not None:
+        where.append(" AND p.safety_concern = %s")
+        params.append(safety)
+    filters = "".join(where)
     # Only open problems have ranks: a listing of closed statuses never walks the rank index.
     any_ranked = not statuses or not _OPEN.isdisjoint(statuses)
+    fetch = limit + 1
 
-    parts: list[QuerySet] = []
+    parts: list[tuple[str, list]] = []
     if before is None:
         if any_ranked and (after is None or after.rank is not None):
-            parts.append((ranked.filter(score__rank__gt=after.rank) if after else ranked).order_by("score__rank"))
+            keyset, values = (" AND s.rank > %s", [after.rank]) if after else ("", [])
+            parts.append((f"{sql['ranked']}{filters}{keyset} ORDER BY s.rank LIMIT %s", [*params, *values, fetch]))
+        keyset, values = ("", [])
+        if after is not None and after.rank is None:
+            keyset, values = " AND (p.created_at, p.id) > (%s, %s)", [after.created_at, after.id]
         parts.append(
-            (unranked.filter(_after(after)) if after and after.rank is None else unranked).order_by("created_at", "id")
+            (f"{sql['unranked']}{filters}{keyset} ORDER BY p.created_at, p.id LIMIT %s", [*params, *values, fetch])
         )
     elif before.rank is None:
-        parts.append(unranked.filter(_before(before)).order_by("-created_at", "-id"))
+        parts.append(
+            (
+                f"{sql['unranked']}{filters} AND (p.created_at, p.id) < (%s, %s) "
+                "ORDER BY p.created_at DESC, p.id DESC LIMIT %s",
+                [*params, before.created_at, before.id, fetch],
+            )
+        )
         if any_ranked:
-            parts.append(ranked.order_by("-score__rank"))
+            parts.append((f"{sql['ranked']}{filters} ORDER BY s.rank DESC LIMIT %s", [*params, fetch]))
     else:
-        parts.append(ranked.filter(score__rank__lt=before.rank).order_by("-score__rank"))
+        parts.append(
+            (f"{sql['ranked']}{filters} AND s.rank < %s ORDER BY s.rank DESC LIMIT %s", [*params, before.rank, fetch])
+        )
+    query_params = [value for _, values in parts for value in values]
+    if len(parts) == 1:
+        query = parts[0][0]
+    else:
+        query = " UNION ALL ".join(f"({part})" for part, _ in parts) + " LIMIT %s"
+        query_params.append(fetch)
 
-    fetch = limit + 1
-    sliced = [part.values_list(*_SELECTED)[:fetch] for part in parts]
-    query = sliced[0] if len(sliced) == 1 else sliced[0].union(*sliced[1:], all=True)[:fetch]
-    if site_codes and connection.vendor == "postgresql":
-        # The planner cannot estimate the per-site EXISTS, prices the page as a full scan and
-        # JIT-compiles it (~350 ms at 100k problems) although it reads a few hundred index rows.
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-            rows = list(query)
-    else:
-        rows = list(query)
+    with connection.cursor() as cursor:
+        if site_codes and connection.vendor == "postgresql":
+            # The planner cannot estimate the per-site EXISTS, prices the page as a full scan and
+            # JIT-compiles it (~350 ms at 100k problems) although it reads a few hundred index rows.
+            with transaction.atomic(using=connection.alias):
+                cursor.execute("SET LOCAL jit = off")
+                cursor.execute(query, query_params)
+                rows = cursor.fetchall()
+        else:
+            cursor.execute(query, query_params)
+            rows = cursor.fetchall()
     more = len(rows) > limit
     rows = rows[:limit]
     if before is not None:
         rows.reverse()
-
     items = [_backlog_item(row) for row in rows]
 
     def position(row) -> BacklogPosition:

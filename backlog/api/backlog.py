@@ -61,7 +61,12 @@ class BacklogFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
+NO_FILTERS = {"statuses": None, "site_codes": None, "workflow_areas": None, "safety": None}
+
+
 def _filters(request) -> dict:
+    if request.query_params.keys().isdisjoint(BacklogFilter.base_filters):
+        return NO_FILTERS  # the common case: nothing to parse (a FilterSet deep-copies its filters)
     given = BacklogFilter(request.query_params, queryset=Problem.objects.none())
     if not given.is_valid():
         raise serializers.ValidationError({field: list(messages) for field, messages in given.errors.items()})

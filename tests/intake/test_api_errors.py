@@ -53,6 +53,48 @@ def test_bad_credentials_are_400(clinician, payload, errors):
 
 
 @pytest.mark.django_db
+def test_a_valid_token_is_remembered_for_the_cache_period(api_as, clinician, django_assert_num_queries):
+    client = api_as(clinician)
+    with django_assert_num_queries(2):  # the token (with its user), then the policy
+        first = client.get("/api/v1/scoring/policy/")
+
+    with django_assert_num_queries(1):
+        second = client.get("/api/v1/scoring/policy/")
+
+    assert first.json() == second.json()
+
+
+@pytest.mark.django_db
+def test_a_revoked_token_works_until_the_cache_period_ends(api_as, clinician, settings):
+    client = api_as(clinician)
+    assert client.get("/api/v1/sites/").status_code == 200
+
+    Token.objects.filter(user=clinician).delete()
+    remembered = client.get("/api/v1/sites/")
+    settings.API_TOKEN_CACHE_SECONDS = 0
+    refused = client.get("/api/v1/sites/")
+
+    assert remembered.status_code == 200
+    assert refused.status_code == 401
+    assert refused.json() == {"detail": "Invalid token."}
+
+
+@pytest.mark.django_db
+def test_a_remembered_user_still_has_its_roles_and_writes(api_as, users, site):
+    pm = api_as(users[Role.PRODUCT_MANAGER])
+    pm.get("/api/v1/sites/")
+
+    response = pm.put(
+        "/api/v1/scoring/policy/",
+        {"after_hours_weight": 1, "patient_weight": 0.5, "breadth_weight": 1, "default_effort_weeks": 2},
+        format="json",
+    )
+
+    assert response.status_code == 202
+    assert response.json()["created_by"] == "product_manager"
+
+
+@pytest.mark.django_db
 def test_anonymous_is_401_with_a_token_challenge(api_as):
     response = api_as(None).get("/api/v1/backlog/")
 
@@ -193,3 +235,14 @@ def test_too_many_requests_is_429_with_retry_after(api_as, users, monkeypatch):
     assert refused.json()["detail"].startswith("Request was throttled. Expected available in ")
     assert 0 < int(refused["Retry-After"]) <= 60
     cache.clear()
+
+
+@pytest.mark.django_db
+def test_a_remembered_user_is_the_same_user(api_as, users):
+    superuser = users[Role.CLINICIAN].__class__.objects.create_superuser("root", password="pass-word-123")
+    client = api_as(superuser)
+    client.get("/api/v1/sites/")
+
+    response = client.post("/api/v1/sites/", {"code": "EAST", "name": "East"}, format="json")
+
+    assert response.status_code == 201
