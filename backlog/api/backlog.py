@@ -67,7 +67,9 @@ NO_FILTERS = {"statuses": None, "site_codes": None, "workflow_areas": None, "saf
 def _filters(request) -> dict:
     if request.query_params.keys().isdisjoint(BacklogFilter.base_filters):
         return NO_FILTERS  # the common case: nothing to parse (a FilterSet deep-copies its filters)
-    given = BacklogFilter(request.query_params, queryset=Problem.objects.none())
+    # Lists come comma-separated (status=a,b) or repeated (status=a&status=b), as many clients send them.
+    data = {name: ",".join(request.query_params.getlist(name)) for name in BacklogFilter.base_filters}
+    given = BacklogFilter(data, queryset=Problem.objects.none())
     if not given.is_valid():
         raise serializers.ValidationError({field: list(messages) for field, messages in given.errors.items()})
     data = given.form.cleaned_data

@@ -92,6 +92,7 @@ def test_open_problems_come_by_rank_with_every_field(api_as, users, ranked):
     [
         ("status=planned", "ac"),
         ("status=planned,in_progress", "acf"),
+        ("status=planned&status=in_progress", "acf"),
         ("site=SOUTH", "bdf"),
         ("site=north,south", "abcdef"),
         ("workflow_area=inbox", "ce"),
