@@ -14,7 +14,7 @@ from statistics import fmean
 
 import orjson
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from intake.models import OPEN_STATUSES, Evidence, Problem, Site, SiteReport
 from scoring.engine import Answer, realized_provider_hours, score
@@ -170,52 +170,98 @@ def backlog_page(
     """One page of the backlog in global rank order, as plain dicts (BACKLOG_COLUMNS), in ONE query.
 
     The same rows and order as backlog_ranked, read by keyset: rows strictly after `after` (or
-    strictly before `before`). Ranked rows come first, walked along the rank index; unranked rows
-    (never scored yet, or not open) follow by created_at, id. Both halves are one UNION ALL under
-    a LIMIT, so PostgreSQL stops as soon as the page is full: the unranked half is only read on
-    the last pages. The SQL is written out because this is the API's hot path: compiling the
-    equivalent ORM union costs more than running it.
+    strictly before `before`), so a page costs the same at any depth.
+    """
+    filters = {"statuses": statuses, "site_codes": site_codes, "workflow_areas": workflow_areas, "safety": safety}
+    read = _page_rows_postgresql if connection.vendor == "postgresql" else _page_rows_portable
+    rows = read(filters, after=after, before=before, fetch=limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if before is not None:
+        rows.reverse()
+
+    def position(row) -> BacklogPosition:
+        return BacklogPosition(rank=row[_AT_RANK], created_at=row[_AT_CREATED], id=row[_AT_ID])
+
+    return BacklogPage(
+        items=[_backlog_item(row) for row in rows],
+        first=position(rows[0]) if rows else None,
+        last=position(rows[-1]) if rows else None,
+        more_before=more if before is not None else after is not None,
+        more_after=more if before is None else True,
+    )
+
+
+def _page_rows_portable(filters: dict, *, after, before, fetch: int) -> list[tuple]:
+    """The page's rows through the ORM, on any database (`make run` on SQLite): backlog_ranked's order."""
+    problems = backlog_ranked(**filters).annotate(policy_in_force=_POLICY_IN_FORCE)
+    unranked = Q(score__rank__isnull=True)
+    if after is not None and after.rank is not None:
+        problems = problems.filter(Q(score__rank__gt=after.rank) | unranked)
+    elif after is not None:
+        problems = problems.filter(unranked & (Q(created_at__gt=after.created_at) | _same_time_id(after, "gt")))
+    elif before is not None and before.rank is not None:
+        problems = problems.filter(score__rank__lt=before.rank)
+    elif before is not None:
+        earlier = Q(created_at__lt=before.created_at) | _same_time_id(before, "lt")
+        problems = problems.filter(~unranked | (unranked & earlier))
+    if before is not None:
+        problems = problems.reverse()
+    return list(problems.values_list(*_SELECTED)[:fetch])
+
+
+def _same_time_id(position: BacklogPosition, lookup: str) -> Q:
+    return Q(created_at=position.created_at, **{f"id__{lookup}": position.id})
+
+
+def _page_rows_postgresql(filters: dict, *, after, before, fetch: int) -> list[tuple]:
+    """The page's rows with the SQL written out: the API's hot path on PostgreSQL.
+
+    Ranked rows come first, walked along the rank index; unranked rows (never scored yet, or not
+    open) follow by created_at, id. Both halves are one UNION ALL under a LIMIT, so PostgreSQL stops
+    as soon as the page is full: the unranked half is only read on the last pages. Compiling the
+    equivalent ORM union costs more than running it, hence the SQL.
     """
     sql = _page_sql()
+    statuses, site_codes = filters["statuses"], filters["site_codes"]
     where, params = [" AND p.status = ANY(%s)"], [list(statuses or OPEN_STATUSES)]
     if site_codes:
         where.append(" AND " + sql["at_sites"])
         params += [list(site_codes), list(site_codes)]
-    if workflow_areas:
+    if filters["workflow_areas"]:
         where.append(" AND p.workflow_area = ANY(%s)")
-        params.append(list(workflow_areas))
-    if safety is not None:
+        params.append(list(filters["workflow_areas"]))
+    if filters["safety"] is not None:
         where.append(" AND p.safety_concern = %s")
-        params.append(safety)
-    filters = "".join(where)
+        params.append(filters["safety"])
+    condition = "".join(where)
     # Only open problems have ranks: a listing of closed statuses never walks the rank index.
     any_ranked = not statuses or not _OPEN.isdisjoint(statuses)
-    fetch = limit + 1
 
     parts: list[tuple[str, list]] = []
     if before is None:
         if any_ranked and (after is None or after.rank is not None):
             keyset, values = (" AND s.rank > %s", [after.rank]) if after else ("", [])
-            parts.append((f"{sql['ranked']}{filters}{keyset} ORDER BY s.rank LIMIT %s", [*params, *values, fetch]))
+            parts.append((f"{sql['ranked']}{condition}{keyset} ORDER BY s.rank LIMIT %s", [*params, *values, fetch]))
         keyset, values = ("", [])
         if after is not None and after.rank is None:
             keyset, values = " AND (p.created_at, p.id) > (%s, %s)", [after.created_at, after.id]
         parts.append(
-            (f"{sql['unranked']}{filters}{keyset} ORDER BY p.created_at, p.id LIMIT %s", [*params, *values, fetch])
+            (f"{sql['unranked']}{condition}{keyset} ORDER BY p.created_at, p.id LIMIT %s", [*params, *values, fetch])
         )
     elif before.rank is None:
         parts.append(
             (
-                f"{sql['unranked']}{filters} AND (p.created_at, p.id) < (%s, %s) "
+                f"{sql['unranked']}{condition} AND (p.created_at, p.id) < (%s, %s) "
                 "ORDER BY p.created_at DESC, p.id DESC LIMIT %s",
                 [*params, before.created_at, before.id, fetch],
             )
         )
         if any_ranked:
-            parts.append((f"{sql['ranked']}{filters} ORDER BY s.rank DESC LIMIT %s", [*params, fetch]))
+            parts.append((f"{sql['ranked']}{condition} ORDER BY s.rank DESC LIMIT %s", [*params, fetch]))
     else:
         parts.append(
-            (f"{sql['ranked']}{filters} AND s.rank < %s ORDER BY s.rank DESC LIMIT %s", [*params, before.rank, fetch])
+            (f"{sql['ranked']}{condition} AND s.rank < %s ORDER BY s.rank DESC LIMIT %s", [*params, before.rank, fetch])
         )
     query_params = [value for _, values in parts for value in values]
     if len(parts) == 1:
@@ -225,32 +271,15 @@ def backlog_page(
         query_params.append(fetch)
 
     with connection.cursor() as cursor:
-        if site_codes and connection.vendor == "postgresql":
-            # The planner cannot estimate the per-site EXISTS, prices the page as a full scan and
-            # JIT-compiles it (~350 ms at 100k problems) although it reads a few hundred index rows.
-            with transaction.atomic(using=connection.alias):
-                cursor.execute("SET LOCAL jit = off")
-                cursor.execute(query, query_params)
-                rows = cursor.fetchall()
-        else:
+        if not site_codes:
             cursor.execute(query, query_params)
-            rows = cursor.fetchall()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    if before is not None:
-        rows.reverse()
-    items = [_backlog_item(row) for row in rows]
-
-    def position(row) -> BacklogPosition:
-        return BacklogPosition(rank=row[_AT_RANK], created_at=row[_AT_CREATED], id=row[_AT_ID])
-
-    return BacklogPage(
-        items=items,
-        first=position(rows[0]) if rows else None,
-        last=position(rows[-1]) if rows else None,
-        more_before=more if before is not None else after is not None,
-        more_after=more if before is None else True,
-    )
+            return cursor.fetchall()
+        # The planner cannot estimate the per-site EXISTS, prices the page as a full scan and
+        # JIT-compiles it (~350 ms at 100k problems) although it reads a few hundred index rows.
+        with transaction.atomic(using=connection.alias):
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(query, query_params)
+            return cursor.fetchall()
 
 
 def backlog_all(

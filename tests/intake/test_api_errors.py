@@ -192,6 +192,7 @@ def test_null_characters_are_refused_not_a_500(api_as, clinician, site):
         ("/api/v1/backlog", "There is no such endpoint. Did you mean /api/v1/backlog/ (with the trailing slash)?"),
         ("/api/v1/problems/99999999999999999999999/", "There is no such endpoint. See /api/docs/."),
         ("/api/v1/jobs/not-a-uuid/", "There is no such endpoint. See /api/docs/."),
+        ("/api/v1/problems/1%0A2/site-reports/", "There is no such endpoint. See /api/docs/."),
     ],
 )
 @pytest.mark.django_db
