@@ -295,15 +295,13 @@ def phi_find(text: str) -> list[Finding]:
     return sorted(findings, key=lambda f: f.start)
 
 
-def _field_label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
-
-
-def phi_message(finding: Finding, text: str, field: str | None = None) -> str:
+def phi_message(finding: Finding, text: str, field: str | None = None, label: str | None = None) -> str:
+    """Name the field, the kind of identifier and where it is; never quote the text itself."""
     line = text.count("\n", 0, finding.start) + 1
     column = finding.start - (text.rfind("\n", 0, finding.start) + 1) + 1
     where = f"line {line}, characters {column}–{column + finding.end - finding.start - 1}"
-    subject = f"{_field_label(field)} holds" if field else "This holds"
+    name = label or (field.replace("_", " ").capitalize() if field else "This")
+    subject = f"{name} holds"
     return (
         f"{subject} what looks like {KIND_LABELS[finding.kind]} ({where}). Bridge must not hold patient "
         "information: describe the problem without it."
@@ -313,12 +311,16 @@ def phi_message(finding: Finding, text: str, field: str | None = None) -> str:
 MESSAGES_PER_FIELD = 5
 
 
-def phi_screen_fields(fields: dict[str, str]) -> None:
-    """Raise ValidationError({field: [message, …]}) if any field holds patient information."""
+def phi_screen_fields(fields: dict[str, str], *, labels: dict[str, str] | None = None) -> None:
+    """Raise ValidationError({field: [message, …]}) if any field holds patient information.
+
+    `labels` gives the words a message uses for a field (default: the field name in plain words).
+    """
     errors: dict[str, list[str]] = {}
     for name, text in fields.items():
         findings = phi_find(text)
-        messages = [phi_message(finding, text, name) for finding in findings[:MESSAGES_PER_FIELD]]
+        label = (labels or {}).get(name)
+        messages = [phi_message(finding, text, name, label) for finding in findings[:MESSAGES_PER_FIELD]]
         if len(findings) > MESSAGES_PER_FIELD:
             messages.append(f"… and {len(findings) - MESSAGES_PER_FIELD} more places like these.")
         if messages:
