@@ -65,8 +65,9 @@ def _number(label: str, *, minimum: float, maximum: float, above: bool = False, 
         error_messages={
             "required": f"{label} is required: enter a number {lower} and at most {maximum:g}.",
             "invalid": allowed,
-            "min_value": allowed,
-            "max_value": allowed,
+            # Django formats these two with their limit: a literal "%" in the label must be doubled.
+            "min_value": allowed.replace("%", "%%"),
+            "max_value": allowed.replace("%", "%%"),
         },
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
         **kwargs,

@@ -5,11 +5,14 @@ titles). Candidates are the problems whose title contains what was typed, allowi
 word order (`word_similarity(query, title)` at or above WORD_THRESHOLD, answered by the index),
 at most CANDIDATES of them; they are then ranked by
 
-    similarity = TITLE_WEIGHT × word_similarity(query, title)
-               + (1 − TITLE_WEIGHT) × word_similarity(query, statement)
+    title_score = (2 × word_similarity(query, title) + similarity(query, title)) / 3
+    similarity  = TITLE_WEIGHT × title_score + (1 − TITLE_WEIGHT) × word_similarity(query, statement)
 
-which stays in [0, 1]. The candidate cap bounds the work of a query that matches thousands of
-titles (a two-word query in a large backlog): all of those match what was typed equally well.
+which stays in [0, 1]: word_similarity says how much of what was typed the title contains, and
+the plain (symmetric) similarity puts a title that says just that above a longer one.
+
+The candidate cap bounds the work of a query that matches thousands of titles (a two-word query
+in a large backlog): all of those contain what was typed.
 Elsewhere (SQLite for `make run`) a word-overlap fallback with the same weights is used.
 """
 
@@ -48,7 +51,7 @@ def _query_text(query: str) -> str:
 
 
 _POSTGRES_SQL = f"""
-    SELECT id, {TITLE_WEIGHT} * word_similarity(%(q)s, title)
+    SELECT id, {TITLE_WEIGHT} * (2 * word_similarity(%(q)s, title) + similarity(%(q)s, title)) / 3
                + {1 - TITLE_WEIGHT} * word_similarity(%(q)s, statement) AS similarity
     FROM (
         SELECT id, title, statement FROM intake_problem
@@ -105,8 +108,10 @@ def _similar_ids_fallback(text: str, limit: int) -> list[tuple[int, float]]:
     )
     ranked = []
     for pk, title, statement in candidates:
-        title_score = _overlap(words, title)
-        if title_score >= WORD_THRESHOLD:
+        contained = _overlap(words, title)
+        if contained >= WORD_THRESHOLD:
+            title_words = _words(title)
+            title_score = (2 * contained + len(words & title_words) / len(words | title_words)) / 3
             ranked.append((pk, TITLE_WEIGHT * title_score + (1 - TITLE_WEIGHT) * _overlap(words, statement)))
     ranked.sort(key=lambda item: (-item[1], -item[0]))
     return ranked[:limit]

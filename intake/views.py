@@ -61,6 +61,15 @@ def _similar_context(data) -> dict:
     }
 
 
+def _add_refusal(form, refusal: ValidationError) -> None:
+    """Put a service's refusal on the form: per field where the form has it, else on the form itself."""
+    if not hasattr(refusal, "error_dict"):
+        form.add_error(None, refusal)
+        return
+    for name, errors in refusal.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
 def _positive(value) -> bool:
     try:
         return float(value) > 0
@@ -96,7 +105,7 @@ def intake_page(request):
             try:
                 problem = problem_submit(author=request.user, **form.submit_arguments())
             except ValidationError as refusal:
-                form.add_error(None, refusal)
+                _add_refusal(form, refusal)
             else:
                 messages.success(request, f"Thank you. Your problem is #{problem.pk}; you can follow it here.")
                 return redirect("problem-detail", pk=problem.pk)
@@ -132,7 +141,7 @@ def join_problem(request, pk: int):
                 problem=problem, site=form.cleaned_data["site"], reporter=request.user, report=form.report_values()
             )
         except ValidationError as refusal:
-            form.add_error(None, refusal)
+            _add_refusal(form, refusal)
         else:
             site = form.cleaned_data["site"]
             messages.success(request, f"Thank you. {site.code} now counts toward this problem: no duplicate filed.")
