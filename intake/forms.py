@@ -152,6 +152,7 @@ class ReportFields(forms.Form):
     }
 
     def __init__(self, *args, user=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         home = getattr(user, "home_site", None)
         if home is not None and home.active and "site" not in self.initial:
@@ -225,7 +226,7 @@ class ProblemIntakeForm(ReportFields):
         },
     )
     proposed_solution = forms.CharField(
-        label="Idea for a fix (optional)",
+        label="Your idea, if you have one",
         max_length=SOLUTION_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

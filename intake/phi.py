@@ -4,7 +4,7 @@
 raises a ValidationError naming the field, the kind of identifier and where it is. The refused
 text itself is never put into the message beyond the position, and never logged.
 
-How it finds identifiers (see docs/intake.md for the evaluation behind these choices):
+How it finds identifiers:
 
 - phone numbers: Google's libphonenumber (the `phonenumbers` package, "lite" build without the
   geocoder data) finds numbers in free text in every common format, national and international;
@@ -15,6 +15,17 @@ How it finds identifiers (see docs/intake.md for the evaluation behind these cho
   cue, a first name followed by a surname from Faker's per-locale name lists (tens of thousands
   of names from many countries). Names after a provider or staff title ("Dr. Patel", "Nurse
   Kim's", "NP Rivera") are not patient information and are let through.
+
+Why not a ready-made scrubber: Presidio's analyzer needs spaCy and a language model downloaded at
+install time (not possible offline, and about 500 MB for the NER it would add), and its pattern
+recognizers alone are the same regex-plus-context idea without the clinical cues this needs
+("MR#", "pt", "D.O.B."); scrubadub brings scikit-learn, nltk and textblob for the same patterns.
+Both would still need the provider-name exceptions written here. phonenumbers does one hard
+thing (phone formats the world over) well, so it is used; Faker (already used by the tests'
+factories) supplies name lists that would otherwise be copied in by hand.
+
+Measured with `python -m tests.intake.phi_eval` on shared/phi/samples.jsonl and on
+tests/intake/phi_heldout.jsonl (other names, phrasings and templates, written apart).
 """
 
 from __future__ import annotations

@@ -109,7 +109,8 @@ def intake_page(request):
             else:
                 messages.success(request, f"Thank you. Your problem is #{problem.pk}; you can follow it here.")
                 return redirect("problem-detail", pk=problem.pk)
-        context.update(_similar_context(request.POST))
+        # The form's own errors already say where patient information is: the panel need not repeat them.
+        context.update(_similar_context(request.POST), phi_warnings=[])
     context["form"] = form
     return render(request, "intake/intake.html", context)
 
