@@ -205,3 +205,27 @@ def test_the_intake_page_has_no_serious_accessibility_violation(
     login(phone_page, clinician)
     phone_page.goto(f"{live_server.url}/intake/")
     assert axe_serious_violations(phone_page) == []
+
+
+def test_without_javascript_the_form_still_files_a_problem(browser, live_server, login, clinician, site, strep_problem):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        login(page, clinician)
+        page.goto(f"{live_server.url}/intake/")
+        fill_problem(page, title="Strep results take too long", statement="Results show 20 minutes after the analyzer.")
+
+        # "Find similar problems" shows the panel without filing anything
+        page.get_by_role("button", name="Find similar problems").click()
+        page.locator(".similar-item").filter(has_text=strep_problem.title).wait_for()
+        assert page.get_by_label("In one line, what goes wrong?").input_value() == "Strep results take too long"
+        assert Problem.objects.count() == 1
+
+        assert page.get_by_label("Minutes lost each time", exact=True).input_value() == "4"
+        assert page.get_by_label("Nurses").is_checked()
+        page.get_by_role("button", name="Submit the problem").click()
+
+        page.wait_for_url(re.compile(r"/problems/\d+/$"))
+        assert page.get_by_role("heading", level=1).inner_text() == "Strep results take too long"
+    finally:
+        context.close()
