@@ -56,6 +56,7 @@ def test_clinician_sees_a_similar_problem_while_typing_and_joins_it(
     assert item.locator(".badge-safety").inner_text() == "Safety concern"
     assert "Sites: SOUTH" in item.inner_text()
     assert "New" in item.inner_text()
+    assert page.locator("#similar-status").inner_text() == "1 similar problem found."
     screenshot(page, "intake-similar-desktop")
 
     # When they say it happens at their site too

@@ -132,6 +132,8 @@ def test_the_panel_lists_similar_problems_with_status_sites_safety_and_a_join_bu
     assert "This happens at my site too" in html
     # minutes and occurrences are not typed yet: the panel asks for them
     assert 'name="join-minutes_lost_per_occurrence"' in html
+    # and the page's status line gets a short summary for screen readers
+    assert '<span id="similar-status" hx-swap-oob="innerHTML">1 similar problem found.</span>' in html
 
 
 def test_the_panel_costs_the_same_number_of_queries_for_one_or_many_results(as_clinician, backlog, site, clinician):
