@@ -8,7 +8,10 @@ from django.db import migrations
 
 CREATE = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE INDEX IF NOT EXISTS intake_problem_title_trgm ON intake_problem USING gin (title gin_trgm_ops)",
+    # fastupdate off: rows loaded in bulk go straight into the index instead of a pending list that
+    # every search would have to read through until the next vacuum.
+    "CREATE INDEX IF NOT EXISTS intake_problem_title_trgm ON intake_problem USING gin (title gin_trgm_ops)"
+    " WITH (fastupdate = off)",
 ]
 DROP = ["DROP INDEX IF EXISTS intake_problem_title_trgm"]
 
