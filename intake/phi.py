@@ -75,7 +75,7 @@ _MRN_CUE = (
     r"|\brecord\s+(?:number|no\b\.?|#)|\bchart\s*(?:number|no\b\.?|#|id\b)|\bpatient\s+(?:id|identifier|number|no\b\.?|#)"
     r"|\bacct\b\.?|\baccount\s+(?:number|no\b\.?|#)|\bencounter\s+(?:number|no\b\.?|#)|\bcsn\b|\bfin\b)"
 )
-_MRN = re.compile(_MRN_CUE + r"[\s:#=.-]*(?:is\s+|was\s+)?(?P<id>[A-Z]{0,3}-?\d{4,12})\b")
+_MRN = re.compile(_MRN_CUE + r"[\s:#=.-]*(?:is\s+|was\s+)?(?P<id>[A-Z]{0,3}-?\d(?:[\d-]{2,14})\d)\b")
 
 # ---------------------------------------------------------------------------------------------
 # Dates of birth
@@ -94,7 +94,9 @@ _BIRTH_CUE = r"(?i:\bd\.?\s?o\.?\s?b\b\.?|\bdate\s+of\s+birth\b|\bbirth\s?(?:dat
 # A birth cue, then at most four short words (", on", "is", "in 1950 on"), then a date.
 _DOB_CUED = re.compile(_BIRTH_CUE + rf"[\s:=)(,-]*(?:[\w']{{1,8}}[\s,:]+){{0,4}}?(?P<date>{_ANY_DATE})(?!\d)")
 _FULL_DATE = re.compile(
-    rf"(?<![\d/.-])(?:(?P<m1>\d{{1,2}})[/.-](?P<d1>\d{{1,2}})[/.-](?P<y1>\d{{4}}|\d{{2}})"
+    # Without a birth cue a two-digit year counts only when written with slashes (4/5/88): "12-24-48
+    # hours" is a schedule.
+    rf"(?<![\d/.-])(?:(?P<m1>\d{{1,2}})(?P<sep>[/.-])(?P<d1>\d{{1,2}})(?P=sep)(?P<y1>\d{{4}}|(?<=/)\d{{2}})"
     rf"|(?P<y2>\d{{4}})-(?P<m2>\d{{1,2}})-(?P<d2>\d{{1,2}})"
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?P<y3>\d{{4}})"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<y4>\d{{4}}))(?![\d/-])"
@@ -166,7 +168,7 @@ _ADDRESS = re.compile(
 # ---------------------------------------------------------------------------------------------
 # Patient names
 
-_NAME_TOKEN = r"(?:[A-Z]['’])?[A-Z][a-zA-Z]*[a-z](?:-[A-Z][a-zA-Z]*[a-z])*"
+_NAME_TOKEN = r"(?:[A-Z]\.\s?)?(?:[A-Z]['’])?[A-Z][a-zA-Z]*[a-z](?:-[A-Z][a-zA-Z]*[a-z])*"
 _PARTICLE = r"(?:(?:van|von|der|den|de|del|della|da|di|du|le|la|bin|al|ben|st\.)\s+)"
 _FULL_NAME = rf"{_NAME_TOKEN}(?:\s+{_PARTICLE}*{_NAME_TOKEN}){{0,2}}"
 
@@ -205,7 +207,8 @@ _NOT_NAMES = frozenset(
     Communication Contact Demographics Education Experience Family Financial Flow Forms Header Home Identification
     Info Information Instructions Intake Label Labels List Lookup Messages Messaging Name Names Navigator Number
     Portal Queue Record Records Registration Relations Room Safety Satisfaction Search Services Status Summary
-    Tracking Transfer Transport Transportation Wristband Wristbands Id
+    Tracking Transfer Transport Transportation Wristband Wristbands Id Wi-Fi Wifi Kiosk App Tablet Monitor Pager
+    Station Tracker Line Lines Phone Calls Call Letter Letters Flowsheet Workflow Workflows Assessment Handout
     The This That These Those Then There They Their Them We Our He She His Her It Its If In On At As An And But
     Or So Not No Yes When While After Before Because Since Also Still Every Each All Some Any Both Today
     Yesterday Tomorrow Later Now Please Note Per Was Were Is Are Has Had Have Who Which What Where Why How
@@ -247,13 +250,18 @@ def _staff_context(text: str, start: int, end: int) -> bool:
     return bool(_STAFF_BEFORE.search(text[max(0, start - 40) : start]) or _STAFF_AFTER.search(text[end : end + 60]))
 
 
+def _is_not_a_name(word: str) -> bool:
+    word = word.split(".")[-1].strip()
+    return word in _NOT_NAMES or word.rstrip("s") in _NOT_NAMES
+
+
 def _name_spans(text: str) -> Iterator[tuple[int, int]]:
     for match in _HONORIFIC.finditer(text):
         if not _staff_context(text, match.start(), match.end()):
             yield match.start(), match.end()
     for match in _PATIENT_CUE.finditer(text):
         first_word = match.group("name").split()[0]
-        if first_word not in _NOT_NAMES and not _INSTITUTION_AFTER.match(text[match.end() :]):
+        if not _is_not_a_name(first_word) and not _INSTITUTION_AFTER.match(text[match.end() :]):
             yield match.start("name"), match.end("name")
     firsts, lasts = _name_lists()
     words = list(_NAME_WORD.finditer(text))
