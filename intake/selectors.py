@@ -68,19 +68,33 @@ def _query_text(query: str) -> str:
 
 
 _POSTGRES_SQL = f"""
-    SELECT id, {TITLE_WEIGHT} * (2 * word_similarity(%(q)s, title) + similarity(%(q)s, title)) / 3
-               + {1 - TITLE_WEIGHT} * word_similarity(%(q)s, left(statement, {STATEMENT_CHARS})) AS similarity
+    SELECT problem.*, ranked.similarity, ARRAY(
+        SELECT site.code FROM intake_sitereport report JOIN intake_site site ON site.id = report.site_id
+        WHERE report.problem_id = problem.id
+        UNION
+        SELECT site.code FROM intake_sitereport report JOIN intake_site site ON site.id = report.site_id
+        JOIN intake_problem merged ON merged.id = report.problem_id
+        WHERE merged.merged_into_id = problem.id
+        ORDER BY 1
+    ) AS site_codes
     FROM (
-        SELECT id, title, statement FROM intake_problem
-        WHERE %(q)s <%% title AND status <> %(merged)s
-        LIMIT {CANDIDATES}
-    ) AS candidates
-    ORDER BY similarity DESC, id DESC
-    LIMIT %(limit)s
+        SELECT id, {TITLE_WEIGHT} * (2 * word_similarity(%(q)s, title) + similarity(%(q)s, title)) / 3
+                   + {1 - TITLE_WEIGHT} * word_similarity(%(q)s, left(statement, {STATEMENT_CHARS})) AS similarity
+        FROM (
+            SELECT id, title, statement FROM intake_problem
+            WHERE %(q)s <%% title AND status <> %(merged)s
+            LIMIT {CANDIDATES}
+        ) AS candidates
+        ORDER BY similarity DESC, id DESC
+        LIMIT %(limit)s
+    ) AS ranked
+    JOIN intake_problem problem ON problem.id = ranked.id
+    ORDER BY ranked.similarity DESC, problem.id DESC
 """
 
 
-def _similar_ids_postgres(text: str, limit: int) -> list[tuple[int, float]]:
+def _similar_postgres(text: str, limit: int) -> list[Similar]:
+    """One query: the ranked problems with their similarity and site codes."""
     enclosed = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         # The candidate subquery must come from the trigram index: with a LIMIT the planner may
@@ -92,15 +106,18 @@ def _similar_ids_postgres(text: str, limit: int) -> list[tuple[int, float]]:
             [str(WORD_THRESHOLD)],
         )
         threshold, seqscan, _, _ = cursor.fetchone()
-        cursor.execute(_POSTGRES_SQL, {"q": text, "merged": Status.MERGED, "limit": limit})
-        rows = cursor.fetchall()
+        problems = list(Problem.objects.raw(_POSTGRES_SQL, {"q": text, "merged": Status.MERGED, "limit": limit}))
         if enclosed:
             cursor.execute(
                 "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true),"
                 " set_config('enable_seqscan', %s, true)",
                 [threshold or str(WORD_THRESHOLD), seqscan],
             )
-    return [(pk, float(similarity)) for pk, similarity in rows]
+    return [Similar(problem=p, similarity=_unit(p.similarity), sites=tuple(p.site_codes)) for p in problems]
+
+
+def _unit(score: float) -> float:
+    return round(min(max(float(score), 0.0), 1.0), 4)
 
 
 def _words(text: str) -> set[str]:
@@ -157,14 +174,9 @@ def problems_similar(query: str, *, limit: int = 5) -> list[Similar]:
     if len(_words(text)) == 0:
         return []
     if connection.vendor == "postgresql":
-        ranked = _similar_ids_postgres(text, limit)
-    else:
-        ranked = _similar_ids_fallback(text, limit)
+        return _similar_postgres(text, limit)
+    ranked = _similar_ids_fallback(text, limit)
     ids = [pk for pk, _ in ranked]
     problems = Problem.objects.in_bulk(ids)
     sites = problem_site_codes(ids)
-    return [
-        Similar(problem=problems[pk], similarity=round(min(max(score, 0.0), 1.0), 4), sites=sites[pk])
-        for pk, score in ranked
-        if pk in problems
-    ]
+    return [Similar(problem=problems[pk], similarity=_unit(score), sites=sites[pk]) for pk, score in ranked]
