@@ -159,6 +159,8 @@ class EvidenceForm(forms.Form):
 class TriageForm(forms.Form):
     """Status move, decline reason, effort and external reference, carrying the version it was read at."""
 
+    mark_optional = False  # every field is optional: the page does not say so on each
+
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     status = forms.ChoiceField(label="Move to", required=False)
     decline_reason = forms.CharField(
@@ -243,7 +245,7 @@ SAFETY_CHOICES = [("", "Any"), ("true", "Safety concern only"), ("false", "No sa
 class BacklogFilterForm(forms.Form):
     """The backlog's GET filters and the capacity for the cut line. Invalid values are ignored, with a message."""
 
-    filter_form = True  # every field is optional: the page does not mark them so
+    mark_optional = False  # every field is optional: the page does not say so on each
 
     status = forms.MultipleChoiceField(
         label="Status",

@@ -344,10 +344,29 @@ def outcome_summaries(problems: list[Problem]) -> list[DeliveredOutcome]:
     return result
 
 
+AUDIT_FIELD_LABELS = {
+    "status": "Status",
+    "decline_reason": "Decline reason",
+    "effort_weeks": "Effort (weeks)",
+    "external_ref": "External reference",
+    "merged_into_id": "Merged into",
+}
+
+
+def _audit_value(field: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if field == "status" and value in Status.values:
+        return Status(value).label
+    if field == "merged_into_id":
+        return f"#{value}"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 @dataclass(frozen=True)
 class AuditEntry:
     audit: TriageAudit
-    changes: list[tuple[str, object, object]]  # (field, before, after), version bumps left out
+    changes: list[tuple[str, str, str]]  # (field label, before, after) as shown; version bumps left out
 
 
 @dataclass(frozen=True)
@@ -373,7 +392,11 @@ def problem_page(problem_id: int) -> ProblemPage:
         AuditEntry(
             audit=entry,
             changes=[
-                (field, entry.before.get(field), entry.after.get(field))
+                (
+                    AUDIT_FIELD_LABELS.get(field, field),
+                    _audit_value(field, entry.before.get(field)),
+                    _audit_value(field, entry.after.get(field)),
+                )
                 for field in sorted(set(entry.before) | set(entry.after))
                 if field != "version" and entry.before.get(field) != entry.after.get(field)
             ],

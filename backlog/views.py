@@ -153,9 +153,24 @@ def _problem_context(request: HttpRequest, pk: int, bound: dict) -> dict:
     }
 
 
+# Where each of the page's forms sits, so an htmx swap with errors scrolls back to that form.
+FORM_SECTIONS = {
+    "me_too": "me-too",
+    "evidence": "add-evidence",
+    "triage": "triage",
+    "merge": "merge",
+    "outcome": "outcomes",
+}
+
+
 def _render_problem(request: HttpRequest, pk: int, **bound) -> HttpResponse:
-    status = FORM_ERROR if any(form.errors for form in bound.values()) else 200
-    return render(request, "backlog/problem.html", _problem_context(request, pk, bound), status=status)
+    failed = [name for name, form in bound.items() if form.errors]
+    response = render(
+        request, "backlog/problem.html", _problem_context(request, pk, bound), status=FORM_ERROR if failed else 200
+    )
+    if failed and request.htmx:
+        response["HX-Reswap"] = f"outerHTML show:#{FORM_SECTIONS[failed[0]]}:top"
+    return response
 
 
 @login_required

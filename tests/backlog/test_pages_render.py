@@ -131,7 +131,7 @@ def test_problem_page_shows_the_problem_and_the_forms_of_the_role(client, users,
     assert f"#{data['duplicate'].pk} Home meds typed twice" in html
     assert "(via #" in html  # the duplicate's site report counts here
     assert "Rank over time" in html and "<polyline" in html
-    assert "merge: " not in html  # the audit belongs to the duplicate
+    assert "Merged into:" not in html  # the merge is audited on the duplicate
 
 
 @pytest.mark.django_db
@@ -177,7 +177,8 @@ def test_merged_problem_page_links_to_the_problem_kept(client, users, data):
     html = response.content.decode()
     assert response.context["forms"] == {}
     assert f'merged into <a href="/problems/{top.pk}/">#{top.pk} Med rec re-typed at every discharge</a>' in html
-    assert "merged_into_id: — → " in html
+    assert f"Merged into: — → #{top.pk}</li>" in html
+    assert "Status: New → Merged</li>" in html
 
 
 @pytest.mark.django_db
@@ -193,7 +194,7 @@ def test_delivered_problem_page_shows_the_outcome_summary_and_survey(client, use
     # NORTH: 10 providers × 4 shifts × 6 min / 60 = 4 h realized of 10 × 10 × 4 × 1 / 60 = 6.7 h estimated
     assert "<dd>4.0 h/week</dd>" in html
     assert "<dd>60 %</dd>" in html
-    assert "status: in_progress → delivered" in html
+    assert "Status: In progress → Delivered</li>" in html
 
 
 @pytest.mark.django_db
