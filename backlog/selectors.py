@@ -154,6 +154,11 @@ def _pending_annotation(policy_version: int) -> Case:
     return Case(When(stale, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
+# Listings show titles, not the texts behind them: leave those in the database.
+LONG_TEXT_FIELDS = ("statement", "proposed_solution", "safety_details", "decline_reason")
+LISTING_ORDER = (F("score__rank").asc(nulls_last=True), F("created_at").asc(), F("id").asc())
+
+
 def backlog_page_rows(
     *,
     policy: ScoringPolicy,
@@ -162,20 +167,28 @@ def backlog_page_rows(
     workflow_areas: list[str] | None = None,
     safety: bool | None = None,
 ) -> QuerySet[Problem]:
-    """backlog_ranked with what the page shows beside it: a pending flag and the cumulative effort.
+    """backlog_ranked with what the page shows beside it: a pending flag and the effort counted.
 
-    `cumulative_effort` runs over the filtered list in the listing's order, counting each problem's
-    estimate or, without one, the policy's default, so the page can draw IT's capacity cut line.
+    `effort_used` is the problem's estimate or, without one, the policy's default.
     """
-    effort = Coalesce(F("effort_weeks"), Value(policy.default_effort_weeks), output_field=FloatField())
-    listing_order = [F("score__rank").asc(nulls_last=True), F("created_at").asc(), F("id").asc()]
-    return backlog_ranked(
-        statuses=statuses, site_codes=site_codes, workflow_areas=workflow_areas, safety=safety
-    ).annotate(
-        score_pending=_pending_annotation(policy.version),
-        effort_used=effort,
-        cumulative_effort=Window(Sum(effort), order_by=listing_order, frame=RowRange(start=None, end=0)),
+    return (
+        backlog_ranked(statuses=statuses, site_codes=site_codes, workflow_areas=workflow_areas, safety=safety)
+        .defer(*LONG_TEXT_FIELDS)
+        .annotate(
+            score_pending=_pending_annotation(policy.version),
+            effort_used=Coalesce(F("effort_weeks"), Value(policy.default_effort_weeks), output_field=FloatField()),
+        )
     )
+
+
+def backlog_fitting_count(rows: QuerySet[Problem], *, capacity_weeks: float) -> int:
+    """How many of `rows` (from backlog_page_rows), taken in listing order, fit in `capacity_weeks`.
+
+    One query: a running sum of effort over the filtered list, counted where it stays within
+    capacity. The page draws its cut line after that many problems.
+    """
+    running = Window(Sum("effort_used"), order_by=list(LISTING_ORDER), frame=RowRange(start=None, end=0))
+    return rows.annotate(cumulative_effort=running).filter(cumulative_effort__lte=capacity_weeks).count()
 
 
 def safety_lane(*, policy: ScoringPolicy, limit: int = 25) -> tuple[list[Problem], int]:

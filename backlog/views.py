@@ -38,6 +38,7 @@ from .forms import (
 )
 from .selectors import (
     DELIVERED_STATUSES,
+    backlog_fitting_count,
     backlog_page_rows,
     delivered_problems,
     network_matrix,
@@ -374,7 +375,7 @@ def backlog_page(request):
     capacity = filters.capacity_weeks
     cut = None
     if capacity is not None:
-        fitting = rows.filter(cumulative_effort__lte=capacity).count()
+        fitting = backlog_fitting_count(rows, capacity_weeks=capacity)
         first = page.start_index() - 1 if page.object_list else 0
         cut = {
             "capacity": capacity,

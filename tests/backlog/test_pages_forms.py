@@ -277,6 +277,24 @@ def test_declining_without_a_reason_is_refused_on_the_reason_field(client, users
 
 
 @pytest.mark.django_db
+def test_patient_information_in_a_decline_reason_is_refused_on_its_field(client, users, problem):
+    login(client, users, Role.PRODUCT_MANAGER)
+    typed = "Duplicate of the request from MRN 12345678"
+
+    response = client.post(
+        f"/problems/{problem.pk}/triage/",
+        {"version": "1", "status": "declined", "decline_reason": typed, "effort_weeks": "", "external_ref": ""},
+    )
+
+    assert response.status_code == 422
+    (message,) = response.context["forms"]["triage"].errors["decline_reason"]
+    assert message.startswith("This looks like a medical record number")
+    assert f"\n{typed}</textarea>" in response.content.decode()
+    problem.refresh_from_db()
+    assert (problem.status, problem.decline_reason) == ("new", "")
+
+
+@pytest.mark.django_db
 def test_it_lead_may_not_triage_a_new_problem_but_may_estimate_effort(client, users, problem):
     login(client, users, Role.IT_LEAD)
 
@@ -399,6 +417,40 @@ def test_merge_errors_show_on_the_into_field(client, users, problem, into, field
     assert response.status_code == 422
     assert response.context["forms"]["merge"].errors == {field: [message]}
     assert response.context["forms"]["merge"]["into"].value() == target
+
+
+@pytest.mark.django_db
+def test_merge_with_a_stale_version_shows_the_conflict_and_keeps_the_target(client, users, problem):
+    target = ProblemFactory(submitted_by=users[Role.CLINICIAN])
+    problem_triage(problem_id=problem.pk, actor=users[Role.IT_LEAD], version=1, effort_weeks=2)
+    login(client, users, Role.PRODUCT_MANAGER)
+
+    response = client.post(f"/problems/{problem.pk}/merge/", {"version": "1", "into": str(target.pk)})
+
+    assert response.status_code == 422
+    form = response.context["forms"]["merge"]
+    assert form.non_field_errors()[0].startswith("This problem was changed by it_lead")
+    assert (form["version"].value(), form["into"].value()) == ("2", str(target.pk))
+    problem.refresh_from_db()
+    assert problem.status == "new"
+
+
+@pytest.mark.django_db
+def test_inline_merge_from_the_backlog_answers_with_the_merged_row(client, users, problem):
+    target = ProblemFactory(submitted_by=users[Role.CLINICIAN])
+    login(client, users, Role.PRODUCT_MANAGER)
+
+    response = client.post(
+        f"/problems/{problem.pk}/merge/",
+        {"version": "1", "into": str(target.pk)},
+        headers={"HX-Request": "true", "HX-Target": f"row-{problem.pk}"},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith(f'<tr id="row-{problem.pk}"')
+    assert f'status-merged">Merged</span> <a href="/problems/{target.pk}/">into #{target.pk}</a>' in html
+    assert "<details" not in html
 
 
 # --- outcome survey ------------------------------------------------------------------------
