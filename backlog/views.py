@@ -99,8 +99,17 @@ def _is_row_request(request: HttpRequest, pk: int) -> bool:
 # --- problem page ---------------------------------------------------------------------------
 
 
+def _plain(number: float | None) -> float | int | None:
+    """4.0 shows as 4 in a form field; other numbers as they are."""
+    return int(number) if number is not None and float(number).is_integer() else number
+
+
 def _triage_form(problem: Problem, user, data=None) -> TriageForm:
-    initial = {"version": problem.version, "effort_weeks": problem.effort_weeks, "external_ref": problem.external_ref}
+    initial = {
+        "version": problem.version,
+        "effort_weeks": _plain(problem.effort_weeks),
+        "external_ref": problem.external_ref,
+    }
     form = TriageForm(
         data,
         initial=initial,
@@ -116,7 +125,7 @@ def _me_too_initial(user, page) -> dict:
     initial = {"site": home.code if home else None}
     for report in page.detail.site_reports:
         if report.reporter_id == user.pk and report.problem_id == page.detail.problem.pk and report.site == home:
-            initial |= {name: getattr(report, name) for name in SiteReportForm.base_fields if name != "site"}
+            initial |= {name: _plain(getattr(report, name)) for name in SiteReportForm.base_fields if name != "site"}
     return initial
 
 

@@ -74,6 +74,17 @@ def test_me_too_twice_at_the_same_site_replaces_my_report(client, users, problem
 
 
 @pytest.mark.django_db
+def test_me_too_form_starts_from_my_own_report_at_my_home_site(client, users, problem):
+    login(client, users, Role.CLINICIAN)  # reported 3 minutes, 10 times per shift at NORTH, their home site
+
+    html = client.get(f"/problems/{problem.pk}/").content.decode()
+
+    assert 'name="minutes_lost_per_occurrence" value="3"' in html
+    assert 'name="occurrences_per_shift" value="10"' in html
+    assert '<option value="NORTH" selected>' in html
+
+
+@pytest.mark.django_db
 def test_me_too_out_of_range_shows_the_error_on_the_field_and_keeps_the_input(client, users, problem):
     login(client, users, Role.CLINICIAN)
 
