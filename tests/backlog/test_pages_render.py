@@ -3,7 +3,9 @@
 import re
 
 import pytest
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from backlog.selectors import delivered_problems, outcome_summaries, problem_detail
 from backlog.services import outcome_answer, problem_merge, problem_triage
@@ -282,3 +284,29 @@ def test_login_page_and_home_redirect_by_role(client, users):
     for role, where in expected.items():
         client.force_login(users[role])
         assert client.get("/")["Location"] == where
+
+
+def _problem_page_queries(client, user, problem) -> int:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/problems/{problem.pk}/").status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_problem_page_queries_do_not_grow_with_reports_and_evidence(client, users, data):
+    pm, top = users[Role.PRODUCT_MANAGER], data["top"]
+    before = _problem_page_queries(client, pm, top)
+    for index in range(8):
+        reporter = UserFactory(username=f"doc{index}", role=Role.CLINICIAN)
+        site = SiteFactory(code=f"EXTRA{index}")
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            site_report_upsert(
+                problem=top,
+                site=site,
+                reporter=reporter,
+                report=ReportValues(minutes_lost_per_occurrence=2, occurrences_per_shift=3),
+            )
+            evidence_add(problem=top, added_by=reporter, kind="note", note=f"Seen at {site.code}.")
+
+    assert _problem_page_queries(client, pm, top) == before
