@@ -202,7 +202,7 @@ def test_patient_information_in_a_note_is_refused_on_the_note_field_and_the_text
 
     assert response.status_code == 422
     (message,) = response.context["forms"]["evidence"].errors["note"]
-    assert message.startswith("This looks like a phone number (line 1, characters 24–35).")
+    assert "looks like a phone number (line 1, characters 24–35)" in message
     html = response.content.decode()
     assert f">{typed}</textarea>" in html
     assert 'id="evidence_note_error"' in html
@@ -299,7 +299,7 @@ def test_patient_information_in_a_decline_reason_is_refused_on_its_field(client,
 
     assert response.status_code == 422
     (message,) = response.context["forms"]["triage"].errors["decline_reason"]
-    assert message.startswith("This looks like a medical record number")
+    assert "looks like a medical record number (line 1, characters " in message
     assert f"\n{typed}</textarea>" in response.content.decode()
     problem.refresh_from_db()
     assert (problem.status, problem.decline_reason) == ("new", "")
