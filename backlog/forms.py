@@ -186,6 +186,13 @@ class TriageForm(forms.Form):
         keep = f"Keep “{Status(current_status).label}”"
         self.fields["status"].choices = [("", keep)] + [(s, Status(s).label) for s in moves]
 
+    @property
+    def offers_decline(self) -> bool:
+        """Whether to show the reason field: declining is offered, or a reason was typed (never lose it)."""
+        offered = any(value == Status.DECLINED for value, _ in self.fields["status"].choices)
+        typed = self.is_bound and bool(self.data.get("decline_reason", "").strip())
+        return offered or typed
+
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {
