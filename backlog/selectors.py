@@ -139,7 +139,7 @@ from django.db.models import BooleanField, Case, Count, FloatField, Sum, Value, 
 from django.db.models.expressions import RowRange  # noqa: E402
 from django.db.models.functions import Coalesce  # noqa: E402
 
-from intake.models import EvidenceKind, Site, Status, User  # noqa: E402
+from intake.models import AffectedRole, EvidenceKind, Site, Status, User  # noqa: E402
 from scoring.models import ScoringPolicy  # noqa: E402
 from scoring.selectors import site_facts  # noqa: E402
 
@@ -389,6 +389,7 @@ class ProblemPage:
     cost_by_site: dict[str, float]  # latest cost report per site code, as scored
     sites_affected: list[Site]
     audit: list[AuditEntry]
+    affected_roles: list[str]  # labels, e.g. "APPs (NP/PA)"
 
 
 def problem_page(problem_id: int) -> ProblemPage:
@@ -422,4 +423,7 @@ def problem_page(problem_id: int) -> ProblemPage:
         cost_by_site=latest_cost,
         sites_affected=[sites[code] for code in sorted(sites)],
         audit=audit,
+        affected_roles=[
+            AffectedRole(role).label if role in AffectedRole.values else role for role in detail.problem.affected_roles
+        ],
     )

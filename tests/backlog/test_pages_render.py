@@ -34,7 +34,14 @@ def submit(author, site, title, *, minutes=3, per_shift=10, **kwargs):
 def data(users, site, other_site):
     """Three open problems (one with a safety concern, one with a duplicate merged in) and a delivered one."""
     clinician, informatics, pm = users[Role.CLINICIAN], users[Role.INFORMATICS], users[Role.PRODUCT_MANAGER]
-    top = submit(clinician, site, "Med rec re-typed at every discharge", minutes=5, proposed_solution="Copy the list.")
+    top = submit(
+        clinician,
+        site,
+        "Med rec re-typed at every discharge",
+        minutes=5,
+        proposed_solution="Copy the list.",
+        affected_roles=["physician", "app"],
+    )
     safety = submit(
         informatics, other_site, "Allergy banner hidden on tablets", safety_concern=True, safety_details="Missed."
     )
@@ -129,6 +136,7 @@ def test_problem_page_shows_the_problem_and_the_forms_of_the_role(client, users,
     assert "Rank <strong>#1</strong>" in html
     assert '<h3 id="h-solution">A proposed solution</h3>' in html
     assert "Copy the list." in html
+    assert "Affects: APPs (NP/PA), Physicians</p>" in html
     assert "<strong>4.5 minutes</strong> lost per occurrence, 12 observations" in html
     assert f"#{data['duplicate'].pk} Home meds typed twice" in html
     assert "(via #" in html  # the duplicate's site report counts here
