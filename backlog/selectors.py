@@ -405,3 +405,301 @@ def problem_detail(problem_id: int) -> ProblemDetail:
         audit=list(TriageAudit.objects.filter(problem=problem).select_related("actor").order_by("-at", "-id")),
         merged_problems=merged,
     )
+
+
+# --- page selectors ---
+# Reads for the server-rendered pages. Each returns data with its joins chosen, so a page costs
+# a fixed number of queries whatever the number of problems on it.
+
+from django.db.models import BooleanField, Case, Count, FloatField, Sum, Value, When, Window  # noqa: E402
+from django.db.models.expressions import RowRange  # noqa: E402
+from django.db.models.functions import Coalesce  # noqa: E402
+
+from intake.models import AffectedRole, EvidenceKind, Site, Status, User  # noqa: E402
+from scoring.models import ScoringPolicy  # noqa: E402
+from scoring.selectors import site_facts  # noqa: E402
+
+
+def _pending_annotation(policy_version: int) -> Case:
+    """SQL twin of score_is_pending, so a listing flags pending scores without a query per row."""
+    stale = (
+        Q(score__isnull=True)
+        | ~Q(score__inputs_version=F("inputs_version"))
+        | Q(score__policy_version__lt=policy_version)
+    )
+    return Case(When(stale, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+# Listings show titles, not the texts behind them: leave those in the database.
+LONG_TEXT_FIELDS = ("statement", "proposed_solution", "safety_details", "decline_reason")
+LISTING_ORDER = (F("score__rank").asc(nulls_last=True), F("created_at").asc(), F("id").asc())
+
+
+def backlog_page_rows(
+    *,
+    policy: ScoringPolicy,
+    statuses: list[str] | None = None,
+    site_codes: list[str] | None = None,
+    workflow_areas: list[str] | None = None,
+    safety: bool | None = None,
+) -> QuerySet[Problem]:
+    """backlog_ranked with what the page shows beside it: a pending flag and the effort counted.
+
+    `effort_used` is the problem's estimate or, without one, the policy's default.
+    """
+    return (
+        backlog_ranked(statuses=statuses, site_codes=site_codes, workflow_areas=workflow_areas, safety=safety)
+        .defer(*LONG_TEXT_FIELDS)
+        .annotate(
+            score_pending=_pending_annotation(policy.version),
+            effort_used=Coalesce(F("effort_weeks"), Value(policy.default_effort_weeks), output_field=FloatField()),
+        )
+    )
+
+
+def backlog_fitting_count(rows: QuerySet[Problem], *, capacity_weeks: float) -> int:
+    """How many of `rows` (from backlog_page_rows), taken in listing order, fit in `capacity_weeks`.
+
+    One query: a running sum of effort over the filtered list, counted where it stays within
+    capacity. The page draws its cut line after that many problems.
+    """
+    running = Window(Sum("effort_used"), order_by=list(LISTING_ORDER), frame=RowRange(start=None, end=0))
+    return rows.annotate(cumulative_effort=running).filter(cumulative_effort__lte=capacity_weeks).count()
+
+
+def safety_lane(*, policy: ScoringPolicy, limit: int = 25) -> tuple[list[Problem], int]:
+    """Open problems with a safety concern, by rank whatever their score, and how many there are."""
+    open_safety = Problem.objects.filter(status__in=OPEN_STATUSES, safety_concern=True)
+    rows = list(
+        open_safety.select_related("score")
+        .annotate(score_pending=_pending_annotation(policy.version))
+        .order_by(F("score__rank").asc(nulls_last=True), "created_at", "id")[:limit]
+    )
+    return rows, open_safety.count()
+
+
+def problems_of_user(*, user: User, policy: ScoringPolicy) -> QuerySet[Problem]:
+    """Problems `user` submitted or joined (has a site report on), newest first."""
+    joined = SiteReport.objects.filter(problem_id=OuterRef("pk"), reporter=user)
+    return (
+        Problem.objects.filter(Q(submitted_by=user) | Exists(joined))
+        .select_related("score", "merged_into")
+        .annotate(
+            score_pending=_pending_annotation(policy.version),
+            submitted_by_me=Case(When(submitted_by=user, then=Value(True)), default=Value(False)),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class NetworkRow:
+    problem: Problem
+    marks: list[bool]  # one per NetworkMatrix.sites column
+    sites_reporting: int
+
+
+@dataclass(frozen=True)
+class SiteLoad:
+    site: Site
+    open_problems: int
+
+
+@dataclass(frozen=True)
+class NetworkMatrix:
+    sites: list[Site]
+    rows: list[NetworkRow]
+    site_loads: list[SiteLoad]
+
+
+def network_matrix(*, limit: int = 30) -> NetworkMatrix:
+    """Which sites report each of the top `limit` open problems (merged-in reports count for the target).
+
+    Columns are the active sites plus any inactive site that still reports one of these problems;
+    `site_loads` gives per site the number of open problems it reports.
+    """
+    top = list(
+        Problem.objects.filter(status__in=OPEN_STATUSES, score__rank__isnull=False)
+        .select_related("score")
+        .order_by("score__rank")[:limit]
+    )
+    top_ids = [p.pk for p in top]
+    marked: dict[int, set[int]] = {}
+    for problem_id, merged_into_id, site_id in (
+        SiteReport.objects.filter(Q(problem_id__in=top_ids) | Q(problem__merged_into_id__in=top_ids))
+        .values_list("problem_id", "problem__merged_into_id", "site_id")
+        .distinct()
+    ):
+        marked.setdefault(merged_into_id or problem_id, set()).add(site_id)
+    sites_marked = set().union(*marked.values()) if marked else set()
+    sites = [s for s in Site.objects.order_by("code") if s.active or s.pk in sites_marked]
+
+    root = Coalesce(F("problem__merged_into_id"), F("problem_id"))
+    open_root = Q(problem__merged_into__isnull=True, problem__status__in=OPEN_STATUSES) | Q(
+        problem__merged_into__status__in=OPEN_STATUSES
+    )
+    loads = dict(
+        SiteReport.objects.filter(open_root)
+        .annotate(root=root)
+        .values("site_id")
+        .annotate(problems=Count("root", distinct=True))
+        .values_list("site_id", "problems")
+    )
+    rows = [
+        NetworkRow(
+            problem=problem,
+            marks=[site.pk in marked.get(problem.pk, set()) for site in sites],
+            sites_reporting=len(marked.get(problem.pk, set())),
+        )
+        for problem in top
+    ]
+    return NetworkMatrix(
+        sites=sites,
+        rows=rows,
+        site_loads=[SiteLoad(site=site, open_problems=loads.get(site.pk, 0)) for site in sites],
+    )
+
+
+DELIVERED_STATUSES = (Status.DELIVERED, Status.MEASURED)
+
+
+def delivered_problems() -> QuerySet[Problem]:
+    """Delivered and measured problems, most recently changed first."""
+    return Problem.objects.filter(status__in=DELIVERED_STATUSES).select_related("score").order_by("-updated_at", "-id")
+
+
+@dataclass(frozen=True)
+class DeliveredOutcome:
+    problem: Problem
+    summary: OutcomeSummary
+    # The estimate without the after-hours weighting, so that it compares with realized plain hours.
+    estimated_provider_hours_per_week: float
+
+    def _bar_pct(self, hours: float | None) -> float:
+        longest = max(self.summary.realized_provider_hours_per_week or 0.0, self.estimated_provider_hours_per_week)
+        return round(100 * (hours or 0.0) / longest, 1) if longest > 0 else 0.0
+
+    @property
+    def realized_pct(self) -> float:
+        """Bar widths (%) for realized vs estimated hours, scaled to the longer of the two."""
+        return self._bar_pct(self.summary.realized_provider_hours_per_week)
+
+    @property
+    def estimated_pct(self) -> float:
+        return self._bar_pct(self.estimated_provider_hours_per_week)
+
+
+def outcome_summaries(problems: list[Problem]) -> list[DeliveredOutcome]:
+    """outcome_summary for many problems in a fixed number of queries (the outcomes page)."""
+    if not problems:
+        return []
+    ids = [p.pk for p in problems]
+    sites = site_facts()
+    facts_by_code = {facts.code: facts for facts in sites[0].values()}
+    policy = policy_as_engine(policy_current())
+    estimates = {item.problem_id: score(item.inputs, policy) for item in score_inputs(ids, sites=sites)}
+    answers: dict[int, list[Outcome]] = {}
+    for answer in Outcome.objects.filter(problem_id__in=ids).select_related("site").order_by("id"):
+        answers.setdefault(answer.problem_id, []).append(answer)
+
+    result = []
+    for problem in problems:
+        current = estimates[problem.pk]
+        mine = answers.get(problem.pk, [])
+        if mine:
+            realized = realized_provider_hours(
+                [Answer(site=a.site.code, minutes_saved_per_shift=a.minutes_saved_per_shift) for a in mine],
+                facts_by_code,
+                {s.site: s.providers_affected_pct for s in current.per_site},
+            )
+            estimate = current.provider_hours_unweighted
+            summary = OutcomeSummary(
+                responses=len(mine),
+                better_care=fmean(a.better_care for a in mine),
+                less_frustrated=fmean(a.less_frustrated for a in mine),
+                more_confident=fmean(a.more_confident for a in mine),
+                realized_provider_hours_per_week=realized,
+                estimate_accuracy=(realized / estimate) if estimate else None,
+            )
+        else:
+            summary = OutcomeSummary(0, None, None, None, None, None)
+        result.append(
+            DeliveredOutcome(
+                problem=problem,
+                summary=summary,
+                estimated_provider_hours_per_week=current.provider_hours_unweighted,
+            )
+        )
+    return result
+
+
+AUDIT_FIELD_LABELS = {
+    "status": "Status",
+    "decline_reason": "Decline reason",
+    "effort_weeks": "Effort (weeks)",
+    "external_ref": "External reference",
+    "merged_into_id": "Merged into",
+}
+
+
+def _audit_value(field: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if field == "status" and value in Status.values:
+        return Status(value).label
+    if field == "merged_into_id":
+        return f"#{value}"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    audit: TriageAudit
+    changes: list[tuple[str, str, str]]  # (field label, before, after) as shown; version bumps left out
+
+
+@dataclass(frozen=True)
+class ProblemPage:
+    detail: ProblemDetail
+    policy: ScoringPolicy
+    cost_by_site: dict[str, float]  # latest cost report per site code, as scored
+    sites_affected: list[Site]
+    audit: list[AuditEntry]
+    affected_roles: list[str]  # labels, e.g. "APPs (NP/PA)"
+
+
+def problem_page(problem_id: int) -> ProblemPage:
+    """problem_detail plus what the page explains: the policy in force, costs per site, audit changes."""
+    detail = problem_detail(problem_id)
+    latest_cost: dict[str, float] = {}
+    for item in detail.evidence:  # in (created_at, id) order, as the score takes them: the last one wins
+        if item.kind == EvidenceKind.COST_REPORT and item.site is not None:
+            latest_cost[item.site.code] = item.value
+    sites: dict[str, Site] = {}
+    for report in detail.site_reports:
+        sites.setdefault(report.site.code, report.site)
+    audit = [
+        AuditEntry(
+            audit=entry,
+            changes=[
+                (
+                    AUDIT_FIELD_LABELS.get(field, field),
+                    _audit_value(field, entry.before.get(field)),
+                    _audit_value(field, entry.after.get(field)),
+                )
+                for field in sorted(set(entry.before) | set(entry.after))
+                if field != "version" and entry.before.get(field) != entry.after.get(field)
+            ],
+        )
+        for entry in detail.audit
+    ]
+    return ProblemPage(
+        detail=detail,
+        policy=policy_current(),
+        cost_by_site=latest_cost,
+        sites_affected=[sites[code] for code in sorted(sites)],
+        audit=audit,
+        affected_roles=[
+            AffectedRole(role).label if role in AffectedRole.values else role for role in detail.problem.affected_roles
+        ],
+    )
