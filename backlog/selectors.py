@@ -14,12 +14,29 @@ from statistics import fmean
 
 import orjson
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.expressions import RowRange
+from django.db.models.functions import Coalesce
 
-from intake.models import OPEN_STATUSES, Evidence, Problem, Site, SiteReport
+from intake.models import OPEN_STATUSES, AffectedRole, Evidence, EvidenceKind, Problem, Site, SiteReport, Status, User
 from scoring.engine import Answer, realized_provider_hours, score
 from scoring.models import ProblemScore, ScoreHistory, ScoringPolicy
-from scoring.selectors import policy_as_engine, policy_current, score_inputs
+from scoring.selectors import policy_as_engine, policy_current, score_inputs, site_facts
 
 from .models import Outcome, TriageAudit
 
@@ -410,14 +427,6 @@ def problem_detail(problem_id: int) -> ProblemDetail:
 # --- page selectors ---
 # Reads for the server-rendered pages. Each returns data with its joins chosen, so a page costs
 # a fixed number of queries whatever the number of problems on it.
-
-from django.db.models import BooleanField, Case, Count, FloatField, Sum, Value, When, Window  # noqa: E402
-from django.db.models.expressions import RowRange  # noqa: E402
-from django.db.models.functions import Coalesce  # noqa: E402
-
-from intake.models import AffectedRole, EvidenceKind, Site, Status, User  # noqa: E402
-from scoring.models import ScoringPolicy  # noqa: E402
-from scoring.selectors import site_facts  # noqa: E402
 
 
 def _pending_annotation(policy_version: int) -> Case:

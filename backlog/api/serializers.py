@@ -179,6 +179,7 @@ class SimilarOut(serializers.Serializer):
     workflow_area = serializers.ChoiceField(WorkflowArea.choices, source="problem.workflow_area")
     url = serializers.SerializerMethodField()
     similarity = serializers.FloatField(min_value=0, max_value=1)
+    sites = serializers.ListField(child=serializers.CharField(), help_text="Codes of the sites that report it.")
 
     class Meta:
         ref_name = "SimilarProblem"
