@@ -1,10 +1,61 @@
+"""Server-rendered pages: backlog, problem, my problems, network, outcomes.
+
+Pages read through backlog.selectors. Every POST checks the role server-side (403 otherwise),
+validates a form and calls exactly one service; on an error the same page is rendered again
+(422) with the errors on their fields and what the user typed, and on success it redirects
+(so a reload never posts twice). htmx requests get the same responses: forms swap the page's
+<main> in place, and the backlog's inline forms get back just their table row.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 
-from intake.models import Problem, Role
+from intake.models import ALLOWED_MOVES, EvidenceKind, Problem, Role, Status
+from intake.services import evidence_add, site_report_upsert
+from scoring.selectors import policy_current
 
-from .selectors import backlog_ranked, problem_detail
+from .charts import line_chart, score_bars
+from .forms import (
+    MEASURED_KINDS,
+    BacklogFilterForm,
+    EvidenceForm,
+    MergeForm,
+    OutcomeForm,
+    SiteReportForm,
+    TriageForm,
+    apply_service_errors,
+)
+from .selectors import (
+    DELIVERED_STATUSES,
+    backlog_fitting_count,
+    backlog_page_rows,
+    delivered_problems,
+    network_matrix,
+    outcome_summaries,
+    problem_page,
+    problems_of_user,
+    safety_lane,
+)
+from .services import VersionConflict, allowed_moves, outcome_answer, problem_merge, problem_triage
+
+REPORTER_ROLES = (Role.CLINICIAN, Role.INFORMATICS, Role.PRODUCT_MANAGER)
+MEASURER_ROLES = (Role.INFORMATICS, Role.PRODUCT_MANAGER)
+TRIAGE_ROLES = (Role.PRODUCT_MANAGER, Role.IT_LEAD)
+MERGE_ROLES = (Role.PRODUCT_MANAGER,)
+PAGE_SIZE = 50
+FORM_ERROR = 422
+NETWORK_PROBLEMS = 30
 
 
 @login_required
@@ -18,21 +69,375 @@ def home(request):
     return redirect("intake")
 
 
-@login_required
-def backlog_page(request):
-    return render(request, "backlog/backlog.html", {"problems": backlog_ranked()[:200]})
+def _require_role(user, roles) -> None:
+    if not user.has_role(*roles):
+        raise PermissionDenied("Your role may not do this.")
 
 
-@login_required
-def problem_page(request, pk: int):
+def _evidence_kinds(user) -> list[str]:
+    measured = list(MEASURED_KINDS) if user.has_role(*MEASURER_ROLES) else []
+    return [*measured, EvidenceKind.NOTE]
+
+
+def _all_moves() -> list[str]:
+    # A posted status is checked by the service (with a clear message), not by the form's choices,
+    # which were computed when the page was read.
+    return [s for s in Status.values if s != Status.MERGED]
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    candidate = request.POST.get("next", "")
+    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+        return candidate
+    return default
+
+
+def _is_row_request(request: HttpRequest, pk: int) -> bool:
+    return bool(request.htmx) and request.htmx.target == f"row-{pk}"
+
+
+# --- problem page ---------------------------------------------------------------------------
+
+
+def _plain(number: float | None) -> float | int | None:
+    """4.0 shows as 4 in a form field; other numbers as they are."""
+    return int(number) if number is not None and float(number).is_integer() else number
+
+
+def _triage_form(problem: Problem, user, data=None) -> TriageForm:
+    initial = {
+        "version": problem.version,
+        "effort_weeks": _plain(problem.effort_weeks),
+        "external_ref": problem.external_ref,
+    }
+    form = TriageForm(
+        data,
+        initial=initial,
+        current_status=problem.status,
+        moves=allowed_moves(actor=user, status=problem.status),
+        auto_id=f"triage{problem.pk}_%s",
+    )
+    return form
+
+
+def _me_too_initial(user, page) -> dict:
+    home = user.home_site
+    initial = {"site": home.code if home else None}
+    for report in page.detail.site_reports:
+        if report.reporter_id == user.pk and report.problem_id == page.detail.problem.pk and report.site == home:
+            initial |= {name: _plain(getattr(report, name)) for name in SiteReportForm.base_fields if name != "site"}
+    return initial
+
+
+def _problem_context(request: HttpRequest, pk: int, bound: dict) -> dict:
     try:
-        detail = problem_detail(pk)
+        page = problem_page(pk)
     except Problem.DoesNotExist as exc:
         raise Http404 from exc
-    return render(request, "backlog/problem.html", {"d": detail})
+    detail, user = page.detail, request.user
+    problem = detail.problem
+    forms: dict = {}
+    if problem.status != Status.MERGED:
+        if user.has_role(*REPORTER_ROLES):
+            forms["me_too"] = SiteReportForm(initial=_me_too_initial(user, page), auto_id="report_%s")
+        forms["evidence"] = EvidenceForm(kinds=_evidence_kinds(user), auto_id="evidence_%s")
+        if user.has_role(*TRIAGE_ROLES):
+            forms["triage"] = _triage_form(problem, user)
+        if user.has_role(*MERGE_ROLES) and Status.MERGED in ALLOWED_MOVES[problem.status]:
+            forms["merge"] = MergeForm(initial={"version": problem.version}, auto_id=f"merge{problem.pk}_%s")
+        if user.has_role(*REPORTER_ROLES) and problem.status in DELIVERED_STATUSES:
+            home = user.home_site
+            forms["outcome"] = OutcomeForm(initial={"site": home.code if home else None}, auto_id="outcome_%s")
+    forms |= bound  # a form posted with errors is shown as posted, even where it would not be offered now
+    history = detail.history
+    return {
+        "page": page,
+        "d": detail,
+        "problem": problem,
+        "policy": page.policy,
+        "max_breadth": 1 + page.policy.breadth_weight,  # every active site reports it
+        "bars": score_bars(detail.per_site, page.cost_by_site, patient_weight=page.policy.patient_weight),
+        "rank_chart": line_chart([h.rank for h in history], invert=True, fmt="#{:g}"),
+        "priority_chart": line_chart([h.priority for h in history], fmt="{:.1f}"),
+        "forms": forms,
+    }
+
+
+# Where each of the page's forms sits, so an htmx swap with errors scrolls back to that form.
+FORM_SECTIONS = {
+    "me_too": "me-too",
+    "evidence": "add-evidence",
+    "triage": "triage",
+    "merge": "merge",
+    "outcome": "outcomes",
+}
+
+
+def _render_problem(request: HttpRequest, pk: int, **bound) -> HttpResponse:
+    failed = [name for name, form in bound.items() if form.errors]
+    response = render(
+        request, "backlog/problem.html", _problem_context(request, pk, bound), status=FORM_ERROR if failed else 200
+    )
+    if failed and request.htmx:
+        response["HX-Reswap"] = f"outerHTML show:#{FORM_SECTIONS[failed[0]]}:top"
+    return response
 
 
 @login_required
+@require_GET
+def problem_page_view(request, pk: int):
+    return _render_problem(request, pk)
+
+
+def _back_to_problem(pk: int, anchor: str):
+    return redirect(f"{reverse('problem-detail', args=[pk])}#{anchor}")
+
+
+@login_required
+@require_POST
+def site_report_add(request, pk: int):
+    _require_role(request.user, REPORTER_ROLES)
+    problem = get_object_or_404(Problem, pk=pk)
+    form = SiteReportForm(request.POST, auto_id="report_%s")
+    if form.is_valid():
+        site = form.cleaned_data["site"]
+        try:
+            _, created = site_report_upsert(
+                problem=problem, site=site, reporter=request.user, report=form.report_values()
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            verb = "added" if created else "updated"
+            messages.success(request, f"Your report for {site.code} is {verb}. The score is being recomputed.")
+            return _back_to_problem(pk, "site-reports")
+    return _render_problem(request, pk, me_too=form)
+
+
+@login_required
+@require_GET
+def evidence_fields(request, pk: int):
+    """The evidence form's fields for the chosen kind (htmx swaps them in when the kind changes)."""
+    get_object_or_404(Problem, pk=pk)
+    kinds = _evidence_kinds(request.user)
+    initial = {key: request.GET.get(key) for key in ("kind", "value", "site", "sample_size", "note")}
+    form = EvidenceForm(initial=initial, kinds=kinds, auto_id="evidence_%s")
+    return render(request, "backlog/partials/evidence_fields.html", {"form": form})
+
+
+@login_required
+@require_POST
+def evidence_add_view(request, pk: int):
+    kind = request.POST.get("kind")
+    if kind in MEASURED_KINDS:
+        _require_role(request.user, MEASURER_ROLES)
+    problem = get_object_or_404(Problem, pk=pk)
+    form = EvidenceForm(request.POST, kinds=_evidence_kinds(request.user), auto_id="evidence_%s")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            evidence_add(
+                problem=problem,
+                added_by=request.user,
+                kind=data["kind"],
+                value=data["value"],
+                site=data["site"],
+                sample_size=data["sample_size"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{EvidenceKind(data['kind']).label.split(' (')[0]} added.")
+            return _back_to_problem(pk, "evidence")
+    return _render_problem(request, pk, evidence=form)
+
+
+@login_required
+@require_POST
+def triage_view(request, pk: int):
+    user = request.user
+    _require_role(user, TRIAGE_ROLES)
+    problem = get_object_or_404(Problem, pk=pk)
+    form = TriageForm(request.POST, current_status=problem.status, moves=_all_moves(), auto_id=f"triage{pk}_%s")
+    if form.is_valid():
+        try:
+            problem = problem_triage(problem_id=pk, actor=user, **form.service_kwargs())
+        except VersionConflict as conflict:
+            # Keep what was typed, but against the fresh version, so it can be re-applied knowingly.
+            data = request.POST.copy()
+            data["version"] = str(conflict.current_version)
+            form = _triage_form(Problem.objects.get(pk=pk), user, data)
+            form.is_valid()
+            form.add_error(None, str(conflict))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            note = f"Saved. #{pk} is {problem.get_status_display()} (version {problem.version})."
+            if _is_row_request(request, pk):
+                return _render_row(request, pk, note=note)
+            messages.success(request, note)
+            return redirect(_next_url(request, f"{reverse('problem-detail', args=[pk])}#triage"))
+    # Offer the moves allowed from the status as it is now, not every status the form accepted.
+    form.fields["status"].choices = _triage_form(Problem.objects.get(pk=pk), user).fields["status"].choices
+    if _is_row_request(request, pk):
+        return _render_row(request, pk, form=form)
+    return _render_problem(request, pk, triage=form)
+
+
+@login_required
+@require_POST
+def merge_view(request, pk: int):
+    _require_role(request.user, MERGE_ROLES)
+    get_object_or_404(Problem, pk=pk)
+    form = MergeForm(request.POST, auto_id=f"merge{pk}_%s")
+    if form.is_valid():
+        into = form.cleaned_data["into"]
+        try:
+            problem_merge(problem_id=pk, into_id=into, actor=request.user, version=form.cleaned_data["version"])
+        except VersionConflict as conflict:
+            data = request.POST.copy()
+            data["version"] = str(conflict.current_version)
+            form = MergeForm(data, auto_id=f"merge{pk}_%s")
+            form.is_valid()
+            form.add_error(None, str(conflict))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            note = f"#{pk} is merged into #{into}: its site reports and evidence now count there."
+            if _is_row_request(request, pk):
+                return _render_row(request, pk, note=note)
+            messages.success(request, note)
+            return redirect(_next_url(request, reverse("problem-detail", args=[into])))
+    if _is_row_request(request, pk):
+        return _render_row(request, pk, merge_form=form)
+    return _render_problem(request, pk, merge=form)
+
+
+@login_required
+@require_POST
+def outcome_view(request, pk: int):
+    _require_role(request.user, REPORTER_ROLES)
+    problem = get_object_or_404(Problem, pk=pk)
+    form = OutcomeForm(request.POST, auto_id="outcome_%s")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            outcome_answer(
+                problem=problem,
+                site=data["site"],
+                respondent=request.user,
+                better_care=data["better_care"],
+                less_frustrated=data["less_frustrated"],
+                more_confident=data["more_confident"],
+                minutes_saved_per_shift=data["minutes_saved_per_shift"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Thank you: your answer for {data['site'].code} is recorded.")
+            return _back_to_problem(pk, "outcomes")
+    return _render_problem(request, pk, outcome=form)
+
+
+# --- backlog ----------------------------------------------------------------------------------
+
+
+def _row_context(problem: Problem, user, *, form=None, merge_form=None, note: str = "") -> dict:
+    return {
+        "p": problem,
+        "triage_form": form
+        or (_triage_form(problem, user) if user.has_role(*TRIAGE_ROLES) and problem.status != Status.MERGED else None),
+        "merge_form": merge_form
+        or (
+            MergeForm(initial={"version": problem.version}, auto_id=f"merge{problem.pk}_%s")
+            if user.has_role(*MERGE_ROLES) and Status.MERGED in ALLOWED_MOVES[problem.status]
+            else None
+        ),
+        "row_note": note,
+    }
+
+
+def _render_row(request: HttpRequest, pk: int, **kwargs) -> HttpResponse:
+    """One backlog row, fresh from the database (whatever its status now), for an htmx swap."""
+    policy = policy_current()
+    problem = backlog_page_rows(policy=policy, statuses=Status.values).get(pk=pk)
+    context = _row_context(problem, request.user, **kwargs) | {
+        "can_triage": request.user.has_role(*TRIAGE_ROLES),
+        "next": request.POST.get("next", ""),
+    }
+    has_errors = any(f is not None and f.errors for f in (kwargs.get("form"), kwargs.get("merge_form")))
+    return render(request, "backlog/partials/backlog_row.html", context, status=FORM_ERROR if has_errors else 200)
+
+
+@login_required
+@require_GET
+def backlog_page(request):
+    user = request.user
+    policy = policy_current()
+    filters = BacklogFilterForm(request.GET, auto_id="filter_%s")
+    rows = backlog_page_rows(policy=policy, **filters.filters())
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    can_triage = user.has_role(*TRIAGE_ROLES)
+    items = [_row_context(problem, user) if can_triage else {"p": problem} for problem in page.object_list]
+
+    capacity = filters.capacity_weeks
+    cut = None
+    if capacity is not None:
+        fitting = backlog_fitting_count(rows, capacity_weeks=capacity)
+        first = page.start_index() - 1 if page.object_list else 0
+        cut = {
+            "capacity": capacity,
+            "fitting": fitting,
+            "total": page.paginator.count,
+            # The line is drawn before the first problem that no longer fits (or after the last one).
+            "before_id": next((item["p"].pk for i, item in enumerate(items) if first + i == fitting), None),
+            "after_last": fitting == page.paginator.count and not page.has_next(),
+            "page": fitting // PAGE_SIZE + 1,
+        }
+
+    lane, lane_total = safety_lane(policy=policy) if user.has_role(Role.PRODUCT_MANAGER) else ([], 0)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "backlog/backlog.html",
+        {
+            "filters": filters,
+            "filters_active": filters.active_count,
+            "page": page,
+            "items": items,
+            "can_triage": can_triage,
+            "cut": cut,
+            "lane": lane,
+            "lane_total": lane_total,
+            "query": query.urlencode(),
+            "csv_query": urlencode(filters.api_query()),
+            "next": request.get_full_path(),
+            "policy": policy,
+        },
+    )
+
+
+# --- my problems, network, outcomes ----------------------------------------------------------
+
+
+@login_required
+@require_GET
 def my_problems_page(request):
-    mine = Problem.objects.filter(submitted_by=request.user).select_related("score").order_by("-created_at")
-    return render(request, "backlog/my_problems.html", {"problems": mine})
+    problems = problems_of_user(user=request.user, policy=policy_current())
+    page = Paginator(problems, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "backlog/my_problems.html", {"page": page})
+
+
+@login_required
+@require_GET
+def network_page(request):
+    return render(request, "backlog/network.html", {"matrix": network_matrix(limit=NETWORK_PROBLEMS)})
+
+
+@login_required
+@require_GET
+def outcomes_page(request):
+    page = Paginator(delivered_problems(), 25).get_page(request.GET.get("page"))
+    return render(request, "backlog/outcomes.html", {"page": page, "rows": outcome_summaries(list(page.object_list))})

@@ -1,5 +1,7 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from intake.api.errors import api_not_found
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -7,4 +9,6 @@ urlpatterns = [
     path("v1/", include("intake.api.urls")),
     path("v1/", include("scoring.api.urls")),
     path("v1/", include("backlog.api.urls")),
+    # Anything else under /api/ is a JSON 404, not Django's HTML page (nor a slash redirect that drops a POST body).
+    re_path(r"^(?P<unmatched>[\s\S]*)$", api_not_found),  # [\s\S]: a path may hold an encoded newline
 ]

@@ -1,3 +1,38 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, register_converter
 
-urlpatterns: list = []
+from .backlog import BacklogView
+from .problems import (
+    EvidenceView,
+    MergeView,
+    OutcomeView,
+    ProblemCreateView,
+    ProblemView,
+    SimilarView,
+    SiteReportView,
+)
+
+
+class IdConverter:
+    """A database id: digits only, small enough for a bigint (a larger one is a 404, not a 500)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
+
+urlpatterns = [
+    path("backlog/", BacklogView.as_view(), name="api-backlog"),
+    path("problems/", ProblemCreateView.as_view(), name="api-problems"),
+    path("problems/similar/", SimilarView.as_view(), name="api-problems-similar"),
+    path("problems/<id:pk>/", ProblemView.as_view(), name="api-problem"),
+    path("problems/<id:pk>/site-reports/", SiteReportView.as_view(), name="api-problem-site-reports"),
+    path("problems/<id:pk>/evidence/", EvidenceView.as_view(), name="api-problem-evidence"),
+    path("problems/<id:pk>/merge/", MergeView.as_view(), name="api-problem-merge"),
+    path("problems/<id:pk>/outcomes/", OutcomeView.as_view(), name="api-problem-outcomes"),
+]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "intake",
     "scoring",
@@ -83,6 +84,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # JIT compilation costs ~350 ms on filtered backlog pages whose queries run in a few ms.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # `make run` shares the SQLite file between the web server and a worker: wait, don't fail.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
@@ -113,10 +117,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", str(256 * 
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token authentication, remembering valid tokens for API_TOKEN_CACHE_SECONDS (default 60).
+        "intake.api.authentication.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only, bounded by DATA_UPLOAD_MAX_MEMORY_SIZE (413), malformed → 400; written with orjson.
+    "DEFAULT_PARSER_CLASSES": ["intake.api.parsers.BoundedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["intake.api.renderers.OrjsonRenderer"],
+    # One error shape everywhere (intake.api.errors); backlog's layer adds VersionConflict → 409.
+    "EXCEPTION_HANDLER": "backlog.api.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
@@ -136,7 +146,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI served from our own static files: hospital networks may block CDNs.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
+
+# Valid API tokens are remembered this long (0 = off); revocation takes up to this long to apply.
+API_TOKEN_CACHE_SECONDS = int(os.environ.get("API_TOKEN_CACHE_SECONDS", "60"))
 
 CACHES = {
     "default": {

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .jobs import JobView
+from .policy import PolicyView
+
+urlpatterns = [
+    path("scoring/policy/", PolicyView.as_view(), name="api-scoring-policy"),
+    path("jobs/<uuid:job_id>/", JobView.as_view(), name="api-job"),
+]

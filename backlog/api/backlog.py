@@ -1,0 +1,261 @@
+"""GET /api/v1/backlog/: the ranked backlog, the IT leads' hot path.
+
+One SQL query for the page (backlog.selectors.backlog_page returns plain dicts), no
+serializer per row, JSON written by orjson. Keyset paging: a cursor is the position (rank,
+created_at, id) of the page's last (or first) row, so a page costs the same at any depth.
+`?format=csv` (or `Accept: text/csv`) streams every row matching the filters as CSV.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+import django_filters
+import orjson
+from django.http import Http404, StreamingHttpResponse
+from django.urls import reverse
+from django_filters.rest_framework import BooleanFilter
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.renderers import BaseRenderer
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.views import APIView
+
+from intake.api.pagination import INVALID_CURSOR, PAGE_PARAMETERS, page_size_from
+from intake.api.renderers import OrjsonRenderer
+from intake.api.schema import READ, errors
+from intake.api.serializers import ID_MAX, INT32_MAX, SITE_CODE
+from intake.models import Problem, Status, WorkflowArea
+
+from ..selectors import BACKLOG_COLUMNS, BacklogPosition, backlog_all, backlog_page
+from .serializers import BacklogItemOut
+
+CSV_COLUMNS = (*BACKLOG_COLUMNS, "url")
+NEXT, PREVIOUS = "n", "p"
+
+
+class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
+    """A comma-separated list of choices."""
+
+
+class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
+    """A comma-separated list of strings."""
+
+
+class BacklogFilter(django_filters.FilterSet):
+    """Parses and validates the listing's filters; the selector applies them."""
+
+    status = ChoiceInFilter(choices=Status.choices)
+    site = CharInFilter()
+    workflow_area = ChoiceInFilter(choices=WorkflowArea.choices)
+    safety = BooleanFilter()
+
+    class Meta:
+        model = Problem
+        fields: list[str] = []
+
+
+NO_FILTERS = {"statuses": None, "site_codes": None, "workflow_areas": None, "safety": None}
+
+
+def _filters(request) -> dict:
+    if request.query_params.keys().isdisjoint(BacklogFilter.base_filters):
+        return NO_FILTERS  # the common case: nothing to parse (a FilterSet deep-copies its filters)
+    # Lists come comma-separated (status=a,b) or repeated (status=a&status=b), as many clients send them.
+    data = {name: ",".join(request.query_params.getlist(name)) for name in BacklogFilter.base_filters}
+    given = BacklogFilter(data, queryset=Problem.objects.none())
+    if not given.is_valid():
+        raise serializers.ValidationError({field: list(messages) for field, messages in given.errors.items()})
+    data = given.form.cleaned_data
+    return {
+        "statuses": data.get("status") or None,
+        "site_codes": [code.strip().upper() for code in data.get("site") or [] if code.strip()] or None,
+        "workflow_areas": data.get("workflow_area") or None,
+        "safety": data.get("safety"),
+    }
+
+
+def _encode_cursor(direction: str, position: BacklogPosition) -> str:
+    raw = orjson.dumps([direction, position.rank, position.created_at.isoformat(), position.id])
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _is_int(value, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= high
+
+
+def _decode_cursor(token: str) -> tuple[str, BacklogPosition]:
+    try:
+        direction, rank, created_at, pk = orjson.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        created = datetime.fromisoformat(created_at)
+    except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):
+        raise serializers.ValidationError({"cursor": [INVALID_CURSOR]}) from None
+    valid = (
+        direction in (NEXT, PREVIOUS)
+        and (rank is None or _is_int(rank, INT32_MAX))
+        and _is_int(pk, ID_MAX)
+        and created.tzinfo is not None
+    )
+    if not valid:
+        raise serializers.ValidationError({"cursor": [INVALID_CURSOR]})
+    return direction, BacklogPosition(rank=rank, created_at=created, id=pk)
+
+
+def _problem_url_head(request) -> str:
+    """The absolute URL of problem pages up to the id, computed once per request."""
+    sample = request.build_absolute_uri(reverse("problem-detail", args=[0]))
+    return sample[: sample.rindex("/0/") + 1]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_cell(value) -> str | float | int:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return " ".join(value)
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    return value
+
+
+def csv_lines(items: Iterable[dict]) -> Iterator[str]:
+    """The backlog as CSV lines: a header, then one line per item, in CSV_COLUMNS order."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_COLUMNS)
+    for item in items:
+        yield writer.writerow([_csv_cell(item.get(column)) for column in CSV_COLUMNS])
+
+
+class BacklogCSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        items = data["results"] if isinstance(data, dict) and "results" in data else data
+        return "".join(csv_lines(items or [])).encode()
+
+
+class BacklogPageOut(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = BacklogItemOut(many=True)
+
+    class Meta:
+        ref_name = "BacklogPage"
+
+
+def _list_parameter(name: str, item: dict, description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        name, {"type": "array", "items": item}, style="form", explode=False, description=description
+    )
+
+
+BACKLOG_PARAMETERS = [
+    _list_parameter(
+        "status",
+        {"type": "string", "enum": Status.values},
+        "Comma-separated statuses (default: the open ones). Closed problems have no rank and come last.",
+    ),
+    _list_parameter(
+        "site",
+        {"type": "string", "pattern": SITE_CODE.pattern},
+        "Comma-separated site codes: problems with a site report there (their own or merged in).",
+    ),
+    _list_parameter("workflow_area", {"type": "string", "enum": WorkflowArea.values}, "Comma-separated areas."),
+    OpenApiParameter("safety", bool, description="true: only problems with a safety concern; false: only without."),
+    *PAGE_PARAMETERS,
+    OpenApiParameter(
+        "format",
+        {"type": "string", "enum": ["json", "csv"]},
+        description="csv streams every row matching the filters (no paging) with the same columns.",
+    ),
+]
+
+
+class BacklogView(APIView):
+    renderer_classes = [OrjsonRenderer, BacklogCSVRenderer]
+
+    @extend_schema(
+        operation_id="backlog_list",
+        summary="The ranked backlog",
+        description="Problems by global rank: a filter never renumbers ranks. Rows whose score is "
+        "not computed yet (`score_pending`, null `rank`) come after the ranked ones.",
+        parameters=BACKLOG_PARAMETERS,
+        responses={
+            (200, "application/json"): BacklogPageOut,
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The same columns, as CSV."),
+            **errors(*READ, 400, media_type="application/json"),
+        },
+        tags=["backlog"],
+    )
+    def get(self, request):
+        filters = _filters(request)
+        if request.accepted_renderer.format == "csv":
+            return self._csv(request, filters)
+        size = page_size_from(request)
+        token = request.query_params.get("cursor")
+        direction, position = _decode_cursor(token) if token else (NEXT, None)
+        page = backlog_page(
+            **filters,
+            limit=size,
+            after=position if direction == NEXT else None,
+            before=position if direction == PREVIOUS else None,
+        )
+        head = _problem_url_head(request)
+        for item in page.items:
+            item["url"] = f"{head}{item['id']}/"
+        here = request.build_absolute_uri()
+        return Response(
+            {
+                "next": replace_query_param(here, "cursor", _encode_cursor(NEXT, page.last))
+                if page.more_after and page.last
+                else None,
+                "previous": (
+                    replace_query_param(here, "cursor", _encode_cursor(PREVIOUS, page.first))
+                    if page.first
+                    else remove_query_param(here, "cursor")
+                )
+                if page.more_before
+                else None,
+                "results": page.items,
+            }
+        )
+
+    def _csv(self, request, filters: dict) -> StreamingHttpResponse:
+        head = _problem_url_head(request)
+
+        def items():
+            for item in backlog_all(**filters):
+                item["url"] = f"{head}{item['id']}/"
+                yield item
+
+        response = StreamingHttpResponse(csv_lines(items()), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="backlog.csv"'
+        return response
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:  # DRF's answer to an unknown ?format=
+            raise serializers.ValidationError({"format": ['Choose "json" or "csv".']}) from None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response) and response.status_code >= 400:
+            # Errors are JSON (the one error shape), even for a CSV request.
+            response.accepted_renderer = OrjsonRenderer()
+            response.accepted_media_type = OrjsonRenderer.media_type
+        return response

@@ -1,0 +1,236 @@
+"""Problem endpoints: intake, detail, triage, "me too", evidence, merge, outcomes, similar.
+
+Each write validates its input with a serializer and calls ONE service, the same the pages
+call; the answer is read back through the selectors.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from intake.api.permissions import MEASURERS, SUBMITTERS, TRIAGERS, roles_sentence, writers
+from intake.api.schema import READ, WRITE, errors
+from intake.models import EvidenceKind, Problem, Role
+from intake.selectors import problems_similar
+from intake.services import ReportValues, evidence_add, problem_submit, site_report_upsert
+
+from ..selectors import problem_detail
+from ..services import UNSET, allowed_moves, outcome_answer, problem_merge, problem_triage
+from .serializers import (
+    EvidenceIn,
+    EvidenceOut,
+    MergeIn,
+    OutcomeIn,
+    OutcomeOut,
+    ProblemChangeIn,
+    ProblemIn,
+    ProblemOut,
+    SimilarOut,
+    SimilarQuery,
+    SiteReportIn,
+    SiteReportOut,
+)
+
+PROBLEM_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The problem's id.")
+
+
+def problem_response(request, problem_id: int, *, code: int = status.HTTP_200_OK, headers=None) -> Response:
+    detail = problem_detail(problem_id)
+    context = {
+        "request": request,
+        "allowed_moves": allowed_moves(actor=request.user, status=detail.problem.status),
+    }
+    return Response(ProblemOut(detail, context=context).data, status=code, headers=headers)
+
+
+def _report_values(data: dict) -> ReportValues:
+    return ReportValues(**{name: data.pop(name) for name in ProblemIn.REPORT_FIELDS})
+
+
+class ProblemCreateView(APIView):
+    permission_classes = [writers(*SUBMITTERS)]
+
+    @extend_schema(
+        operation_id="problems_create",
+        summary="Submit a problem (intake)",
+        description="The problem, the code of the site where it happens, and that site's first report "
+        "(the six numbers). Free text is screened for patient information: a hit is a 400 naming "
+        "the field, the kind of identifier and where it is.",
+        request=ProblemIn,
+        responses={201: ProblemOut, **errors(*WRITE)},
+        tags=["problems"],
+    )
+    def post(self, request):
+        given = ProblemIn(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = dict(given.validated_data)
+        report = _report_values(data)
+        problem = problem_submit(author=request.user, site=data.pop("site"), report=report, **data)
+        location = request.build_absolute_uri(reverse("api-problem", args=[problem.pk]))
+        return problem_response(request, problem.pk, code=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+class ProblemView(APIView):
+    permission_classes = [writers(*TRIAGERS)]
+
+    @extend_schema(
+        operation_id="problems_retrieve",
+        summary="A problem with its score, site reports, evidence and outcomes",
+        description="`site_reports` and `evidence` include those of problems merged into this one, so the "
+        "score can be recomputed from this answer and GET /sites/.",
+        parameters=[PROBLEM_ID],
+        responses={200: ProblemOut, **errors(*READ, 404)},
+        tags=["problems"],
+    )
+    def get(self, request, pk: int):
+        return problem_response(request, pk)
+
+    @extend_schema(
+        operation_id="problems_partial_update",
+        summary="Triage: status, decline reason, effort, external reference",
+        description="Send the problem's current `version`; a stale one is refused with 409 saying who "
+        "changed it and when. Status moves follow the state machine; a move not allowed is a 400 "
+        "listing the allowed ones. Product managers may change everything; IT leads only delivery "
+        "moves (planned → in_progress → delivered, in_progress → planned), `effort_weeks` and `external_ref`.",
+        parameters=[PROBLEM_ID],
+        request=ProblemChangeIn,
+        responses={200: ProblemOut, **errors(*WRITE, 404, 409)},
+        tags=["problems"],
+    )
+    def patch(self, request, pk: int):
+        given = ProblemChangeIn(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        if "decline_reason" in data and not request.user.has_role(Role.PRODUCT_MANAGER):
+            raise PermissionDenied("Only product managers decline problems.")
+        problem_triage(
+            problem_id=pk,
+            actor=request.user,
+            version=data["version"],
+            status=data.get("status"),
+            decline_reason=data.get("decline_reason"),
+            effort_weeks=data.get("effort_weeks", UNSET),
+            external_ref=data.get("external_ref"),
+        )
+        return problem_response(request, pk)
+
+
+class SiteReportView(APIView):
+    permission_classes = [writers(*SUBMITTERS)]
+
+    @extend_schema(
+        operation_id="problems_site_reports_create",
+        summary='"This happens at my site too": add or replace my report for a site',
+        description="One report per (problem, site, reporter): reporting again at the same site replaces "
+        "your own report (200); a new one answers 201.",
+        parameters=[PROBLEM_ID],
+        request=SiteReportIn,
+        responses={201: SiteReportOut, 200: SiteReportOut, **errors(*WRITE, 404)},
+        tags=["problems"],
+    )
+    def post(self, request, pk: int):
+        problem = get_object_or_404(Problem, pk=pk)
+        given = SiteReportIn(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = dict(given.validated_data)
+        report, created = site_report_upsert(
+            problem=problem, site=data.pop("site"), reporter=request.user, report=_report_values(data)
+        )
+        return Response(SiteReportOut(report).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class EvidenceView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="problems_evidence_create",
+        summary="Add evidence",
+        description="Measured kinds (time_study, ehr_metric, cost_report, survey) are for clinical "
+        "informatics staff and product managers; anyone logged in may add a `note`.",
+        parameters=[PROBLEM_ID],
+        request=EvidenceIn,
+        responses={201: EvidenceOut, **errors(*WRITE, 404)},
+        tags=["problems"],
+    )
+    def post(self, request, pk: int):
+        kind = request.data.get("kind") if isinstance(request.data, dict) else None
+        if kind in EvidenceKind.values and kind != EvidenceKind.NOTE and not request.user.has_role(*MEASURERS):
+            raise PermissionDenied(roles_sentence(MEASURERS) + " Anyone may add a note.")
+        problem = get_object_or_404(Problem, pk=pk)
+        given = EvidenceIn(data=request.data)
+        given.is_valid(raise_exception=True)
+        evidence = evidence_add(problem=problem, added_by=request.user, **given.validated_data)
+        return Response(EvidenceOut(evidence).data, status=status.HTTP_201_CREATED)
+
+
+class MergeView(APIView):
+    permission_classes = [writers(Role.PRODUCT_MANAGER)]
+
+    @extend_schema(
+        operation_id="problems_merge",
+        summary="Merge this problem into another",
+        description="This problem becomes `merged`; its site reports and evidence count for the target "
+        "from now on. Answers with this (merged) problem.",
+        parameters=[PROBLEM_ID],
+        request=MergeIn,
+        responses={200: ProblemOut, **errors(*WRITE, 404, 409)},
+        tags=["problems"],
+    )
+    def post(self, request, pk: int):
+        given = MergeIn(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        problem_merge(problem_id=pk, into_id=data["into"], actor=request.user, version=data.get("version"))
+        return problem_response(request, pk)
+
+
+class OutcomeView(APIView):
+    permission_classes = [writers(*SUBMITTERS)]
+
+    @extend_schema(
+        operation_id="problems_outcomes_create",
+        summary="Answer the outcome survey (once delivered)",
+        description="One answer per (problem, site, respondent); answering again replaces it (200).",
+        parameters=[PROBLEM_ID],
+        request=OutcomeIn,
+        responses={201: OutcomeOut, 200: OutcomeOut, **errors(*WRITE, 404)},
+        tags=["problems"],
+    )
+    def post(self, request, pk: int):
+        problem = get_object_or_404(Problem, pk=pk)
+        given = OutcomeIn(data=request.data)
+        given.is_valid(raise_exception=True)
+        outcome, created = outcome_answer(problem=problem, respondent=request.user, **given.validated_data)
+        return Response(OutcomeOut(outcome).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class SimilarPageOut(serializers.Serializer):
+    next = serializers.URLField(allow_null=True, help_text="Always null: at most 5 results.")
+    previous = serializers.URLField(allow_null=True, help_text="Always null.")
+    results = SimilarOut(many=True)
+
+    class Meta:
+        ref_name = "SimilarProblems"
+
+
+class SimilarView(APIView):
+    @extend_schema(
+        operation_id="problems_similar",
+        summary="Up to 5 existing problems similar to some text",
+        parameters=[OpenApiParameter("q", str, required=True, description="Title or statement text.")],
+        responses={200: SimilarPageOut, **errors(*READ, 400)},
+        tags=["problems"],
+    )
+    def get(self, request):
+        given = SimilarQuery(data=request.query_params)
+        given.is_valid(raise_exception=True)
+        similar = problems_similar(given.validated_data["q"], limit=5)
+        results = SimilarOut(similar, many=True, context={"request": request}).data
+        return Response({"next": None, "previous": None, "results": results})

@@ -1,0 +1,319 @@
+"""Shapes of the problem-side API (product.md §7): inputs that validate, outputs that describe.
+
+Input serializers only validate and convert; each view hands the result to one service.
+Output serializers turn selector results into the documented JSON.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from intake.api.serializers import (
+    ID_MAX,
+    INT32_MAX,
+    RangeField,
+    ReportFieldsSerializer,
+    SiteCodeField,
+    StrictSerializer,
+    UsernameField,
+)
+from intake.models import (
+    NOTE_MAX,
+    SOLUTION_MAX,
+    STATEMENT_MAX,
+    TITLE_MAX,
+    AffectedRole,
+    EvidenceKind,
+    Status,
+    WorkflowArea,
+)
+
+# --- outputs -----------------------------------------------------------------------------
+
+
+class ScoreFields(serializers.Serializer):
+    """The stored score (product.md §7); every field but `score_pending` is null before the first score."""
+
+    rank = serializers.IntegerField(allow_null=True, help_text="Place among all open problems; null when not open.")
+    priority = serializers.FloatField(allow_null=True)
+    value_hours_per_week = serializers.FloatField(allow_null=True)
+    provider_hours_per_week = serializers.FloatField(allow_null=True)
+    patient_hours_per_week = serializers.FloatField(allow_null=True)
+    cost_hours_per_week = serializers.FloatField(allow_null=True)
+    sites_affected = serializers.IntegerField(allow_null=True)
+    sites = serializers.ListField(child=serializers.CharField(), allow_null=True, help_text="Codes of the sites in R.")
+    breadth = serializers.FloatField(allow_null=True)
+    confidence = serializers.FloatField(allow_null=True)
+    effort_weeks = serializers.FloatField(allow_null=True, help_text="The effort the score used.")
+    effort_estimated = serializers.BooleanField(allow_null=True, help_text="False when the policy default was used.")
+    policy_version = serializers.IntegerField(allow_null=True)
+    scored_at = serializers.DateTimeField(allow_null=True)
+    score_pending = serializers.BooleanField(help_text="True while inputs or the policy changed since `scored_at`.")
+
+    class Meta:
+        ref_name = "Score"
+
+
+class BacklogItemOut(ScoreFields):
+    """One backlog row: the problem's headline fields and its score, flat (documentation of the hot path)."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.ChoiceField(Status.choices)
+    workflow_area = serializers.ChoiceField(WorkflowArea.choices)
+    safety_concern = serializers.BooleanField()
+    external_ref = serializers.CharField(allow_blank=True)
+    version = serializers.IntegerField()
+    url = serializers.URLField(help_text="The problem's page.")
+    created_at = serializers.DateTimeField()
+
+    class Meta:
+        ref_name = "BacklogItem"
+
+
+class SiteReportOut(serializers.Serializer):
+    problem = serializers.IntegerField(source="problem_id", help_text="Differs from the problem's id when merged in.")
+    site = serializers.CharField(source="site.code")
+    reporter = UsernameField()
+    minutes_lost_per_occurrence = serializers.FloatField()
+    occurrences_per_shift = serializers.FloatField()
+    providers_affected_pct = serializers.FloatField()
+    after_hours_pct = serializers.FloatField()
+    patient_wait_minutes = serializers.FloatField()
+    visits_affected_pct = serializers.FloatField()
+    updated_at = serializers.DateTimeField()
+
+    class Meta:
+        ref_name = "SiteReport"
+
+
+class EvidenceOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    problem = serializers.IntegerField(source="problem_id", help_text="Differs from the problem's id when merged in.")
+    kind = serializers.ChoiceField(EvidenceKind.choices)
+    site = serializers.CharField(source="site.code", allow_null=True)
+    value = serializers.FloatField(allow_null=True)
+    sample_size = serializers.IntegerField(allow_null=True)
+    note = serializers.CharField(allow_blank=True)
+    added_by = UsernameField()
+    created_at = serializers.DateTimeField()
+
+    class Meta:
+        ref_name = "Evidence"
+
+
+class OutcomeSummaryOut(serializers.Serializer):
+    responses = serializers.IntegerField()
+    better_care = serializers.FloatField(allow_null=True, help_text="Mean answer, 1–5.")
+    less_frustrated = serializers.FloatField(allow_null=True, help_text="Mean answer, 1–5.")
+    more_confident = serializers.FloatField(allow_null=True, help_text="Mean answer, 1–5.")
+    realized_provider_hours_per_week = serializers.FloatField(allow_null=True)
+    estimate_accuracy = serializers.FloatField(allow_null=True)
+
+    class Meta:
+        ref_name = "OutcomeSummary"
+
+
+class ProblemOut(serializers.Serializer):
+    """A problem with its score, its own and merged-in site reports and evidence, and outcomes."""
+
+    id = serializers.IntegerField(source="problem.id")
+    title = serializers.CharField(source="problem.title")
+    statement = serializers.CharField(source="problem.statement")
+    workflow_area = serializers.ChoiceField(WorkflowArea.choices, source="problem.workflow_area")
+    affected_roles = serializers.ListField(
+        child=serializers.ChoiceField(AffectedRole.choices), source="problem.affected_roles"
+    )
+    status = serializers.ChoiceField(Status.choices, source="problem.status")
+    safety_concern = serializers.BooleanField(source="problem.safety_concern")
+    safety_details = serializers.CharField(source="problem.safety_details", allow_blank=True)
+    proposed_solution = serializers.CharField(source="problem.proposed_solution", allow_blank=True)
+    decline_reason = serializers.CharField(source="problem.decline_reason", allow_blank=True)
+    external_ref = serializers.CharField(source="problem.external_ref", allow_blank=True)
+    merged_into = serializers.IntegerField(source="problem.merged_into_id", allow_null=True)
+    merged_from = serializers.SerializerMethodField(help_text="Ids of the problems merged into this one.")
+    effort_weeks = serializers.FloatField(source="problem.effort_weeks", allow_null=True, help_text="IT's estimate.")
+    version = serializers.IntegerField(source="problem.version", help_text="Send it back with every change.")
+    allowed_moves = serializers.SerializerMethodField(help_text="Statuses you may move this problem to.")
+    created_at = serializers.DateTimeField(source="problem.created_at")
+    updated_at = serializers.DateTimeField(source="problem.updated_at")
+    url = serializers.SerializerMethodField(help_text="The problem's page.")
+    score = serializers.SerializerMethodField()
+    site_reports = SiteReportOut(many=True)
+    evidence = EvidenceOut(many=True)
+    outcomes = OutcomeSummaryOut()
+
+    class Meta:
+        ref_name = "Problem"
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_merged_from(self, detail) -> list[int]:
+        return [problem.pk for problem in detail.merged_problems]
+
+    @extend_schema_field({"type": "array", "items": {"type": "string", "enum": Status.values}})
+    def get_allowed_moves(self, detail) -> list[str]:
+        return self.context["allowed_moves"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, detail) -> str:
+        return self.context["request"].build_absolute_uri(detail.problem.get_absolute_url())
+
+    @extend_schema_field(ScoreFields)
+    def get_score(self, detail) -> dict:
+        stored = detail.score
+        values = {name: None for name in ScoreFields().fields}
+        if stored is not None:
+            values.update({name: getattr(stored, name) for name in values if hasattr(stored, name)})
+            if not detail.problem.is_open:
+                values["rank"] = None
+        values["score_pending"] = detail.score_pending
+        return ScoreFields(values).data
+
+
+class SimilarOut(serializers.Serializer):
+    id = serializers.IntegerField(source="problem.id")
+    title = serializers.CharField(source="problem.title")
+    status = serializers.ChoiceField(Status.choices, source="problem.status")
+    workflow_area = serializers.ChoiceField(WorkflowArea.choices, source="problem.workflow_area")
+    url = serializers.SerializerMethodField()
+    similarity = serializers.FloatField(min_value=0, max_value=1)
+    sites = serializers.ListField(child=serializers.CharField(), help_text="Codes of the sites that report it.")
+
+    class Meta:
+        ref_name = "SimilarProblem"
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, similar) -> str:
+        return self.context["request"].build_absolute_uri(similar.problem.get_absolute_url())
+
+
+class OutcomeOut(serializers.Serializer):
+    problem = serializers.IntegerField(source="problem_id")
+    site = serializers.CharField(source="site.code")
+    respondent = UsernameField()
+    better_care = serializers.IntegerField()
+    less_frustrated = serializers.IntegerField()
+    more_confident = serializers.IntegerField()
+    minutes_saved_per_shift = serializers.FloatField()
+    updated_at = serializers.DateTimeField()
+
+    class Meta:
+        ref_name = "OutcomeAnswer"
+
+
+# --- inputs ------------------------------------------------------------------------------
+
+
+class ProblemIn(ReportFieldsSerializer):
+    """Intake: the problem, the site it happens at, and that site's first report."""
+
+    title = serializers.CharField(max_length=TITLE_MAX)
+    statement = serializers.CharField(max_length=STATEMENT_MAX, help_text="What happens (not the solution).")
+    workflow_area = serializers.ChoiceField(WorkflowArea.choices)
+    affected_roles = serializers.ListField(
+        child=serializers.ChoiceField(AffectedRole.choices), default=list, max_length=len(AffectedRole.choices)
+    )
+    proposed_solution = serializers.CharField(max_length=SOLUTION_MAX, allow_blank=True, default="")
+    safety_concern = serializers.BooleanField(default=False)
+    safety_details = serializers.CharField(max_length=SOLUTION_MAX, allow_blank=True, default="")
+    site = SiteCodeField(help_text="Code of the site where it happens; that site's first report is created.")
+
+
+class SiteReportIn(ReportFieldsSerializer):
+    site = SiteCodeField()
+
+
+class EvidenceIn(StrictSerializer):
+    kind = serializers.ChoiceField(EvidenceKind.choices)
+    value = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        help_text="time_study: minutes lost per occurrence (0 < v ≤ 240); ehr_metric: occurrences per "
+        "provider per shift (0 < v ≤ 200); cost_report: provider hours per week (0–10,000); "
+        "survey: frustration 1–5 (whole); note: none.",
+    )
+    site = SiteCodeField(required=False, allow_null=True, help_text="Required for ehr_metric and cost_report.")
+    sample_size = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=INT32_MAX, help_text="time_study only (≥ 1)."
+    )
+    note = serializers.CharField(max_length=NOTE_MAX, allow_blank=True, default="")
+
+    # kind: (lowest, lowest excluded, highest, whole numbers only, what the value measures)
+    VALUE_RULES = {
+        EvidenceKind.TIME_STUDY: (0, True, 240, False, "minutes lost per occurrence"),
+        EvidenceKind.EHR_METRIC: (0, True, 200, False, "occurrences per provider per shift"),
+        EvidenceKind.COST_REPORT: (0, False, 10000, False, "provider hours per week the change would cost the site"),
+        EvidenceKind.SURVEY: (1, False, 5, True, "provider frustration"),
+    }
+    SITE_REQUIRED = {EvidenceKind.EHR_METRIC: "An EHR metric", EvidenceKind.COST_REPORT: "A cost report"}
+
+    def validate(self, attrs: dict) -> dict:
+        kind, value = attrs["kind"], attrs.get("value")
+        errors: dict[str, list[str]] = {}
+        if kind == EvidenceKind.NOTE:
+            if value is not None:
+                errors["value"] = ["A note has no value; write it in `note`."]
+            if not attrs.get("note", "").strip():
+                errors["note"] = ["Write the note."]
+        else:
+            low, low_open, high, whole, measures = self.VALUE_RULES[kind]
+            lower = f"more than {low:g}" if low_open else f"at least {low:g}"
+            number = "a whole number" if whole else "a number"
+            expected = f"{number} {lower} and at most {high:g} ({measures})"
+            if value is None:
+                errors["value"] = [f"Give the value: {expected}."]
+            elif (value <= low if low_open else value < low) or value > high or (whole and not value.is_integer()):
+                errors["value"] = [f"Enter {expected}."]
+        if kind == EvidenceKind.TIME_STUDY and attrs.get("sample_size") is None:
+            errors["sample_size"] = ["A time study needs its sample size (at least 1)."]
+        if kind != EvidenceKind.TIME_STUDY and attrs.get("sample_size") is not None:
+            errors["sample_size"] = ["Only a time study has a sample size."]
+        if kind in self.SITE_REQUIRED and attrs.get("site") is None:
+            errors["site"] = [f"{self.SITE_REQUIRED[kind]} belongs to one site: give its code."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class ProblemChangeIn(StrictSerializer):
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=INT32_MAX,
+        error_messages={"required": "Send the problem's current version with every change."},
+        help_text="The `version` you read; a stale one is refused with 409.",
+    )
+    status = serializers.ChoiceField(Status.choices, required=False)
+    decline_reason = serializers.CharField(
+        max_length=NOTE_MAX, required=False, allow_blank=True, help_text="Required when declining."
+    )
+    effort_weeks = RangeField(
+        0, 520, low_open=True, required=False, allow_null=True, help_text="IT's estimate in weeks; null clears it."
+    )
+    external_ref = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, help_text="e.g. a Jira key such as IT-1234."
+    )
+
+
+class MergeIn(StrictSerializer):
+    into = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text="Id of the problem to merge into.")
+    version = serializers.IntegerField(
+        min_value=1, max_value=INT32_MAX, required=False, help_text="Optional: refuse (409) if the problem changed."
+    )
+
+
+class OutcomeIn(StrictSerializer):
+    site = SiteCodeField(help_text="The site where you work.")
+    better_care = serializers.IntegerField(
+        min_value=1, max_value=5, help_text="The change helps me deliver better care."
+    )
+    less_frustrated = serializers.IntegerField(min_value=1, max_value=5, help_text="I am less frustrated.")
+    more_confident = serializers.IntegerField(
+        min_value=1, max_value=5, help_text="I feel more confident using the system."
+    )
+    minutes_saved_per_shift = RangeField(0, 240)
+
+
+class SimilarQuery(serializers.Serializer):
+    q = serializers.CharField(max_length=500, help_text="Words of a problem's title or statement.")
