@@ -164,3 +164,10 @@ def test_an_unknown_job_is_not_found(as_user, clinician):
 
     assert client.get("/scoring/jobs/00000000-0000-0000-0000-000000000000/progress/").status_code == 404
     assert client.get(f"{URL}?job=not-a-job").status_code == 200
+
+
+def test_the_navigation_marks_the_policy_page_as_current(as_user, clinician):
+    page = as_user(clinician).get(URL).content.decode()
+
+    assert page.count(">Scoring policy</a>") == 1
+    assert '<a href="/scoring/policy/" aria-current="page">Scoring policy</a>' in page
