@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make run`: migrate, load the demo once, start a worker if a broker answers, serve on $PORT.
+# `make run`: migrate, load the demo once, start a worker (with beat) if a broker answers, serve on $PORT.
+# Without a broker, scores are recomputed in-process after each change instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -11,18 +12,31 @@ $PY manage.py migrate --noinput -v0
 $PY manage.py load_demo --if-empty
 
 worker_pid=""
-cleanup() { [ -n "$worker_pid" ] && kill "$worker_pid" 2>/dev/null || true; }
+cleanup() { if [ -n "$worker_pid" ]; then kill "$worker_pid" 2>/dev/null || true; wait "$worker_pid" 2>/dev/null || true; fi; }
 trap cleanup EXIT INT TERM
 
-if $PY -c "import os, redis; redis.Redis.from_url(os.environ['CELERY_BROKER_URL'], socket_connect_timeout=1).ping()" 2>/dev/null; then
+broker_answers() {
+  $PY -c "import os, redis; redis.Redis.from_url(os.environ['CELERY_BROKER_URL'], socket_connect_timeout=1).ping()" 2>/dev/null
+}
+
+export CELERY_ENABLED=false
+if broker_answers; then
   echo "Broker at $CELERY_BROKER_URL answers: starting a Celery worker with beat (log: celery.log)."
-  export CELERY_ENABLED=true
-  .venv/bin/celery -A config worker --beat --loglevel=INFO --concurrency=1 \
-    --schedule="${TMPDIR:-/tmp}/bridge-celerybeat-schedule" >celery.log 2>&1 &
+  # One worker process: on SQLite (the default here) concurrent writers would only wait on each other.
+  CELERY_ENABLED=true .venv/bin/celery -A config worker --beat --loglevel=INFO --concurrency=1 \
+    --schedule="${TMPDIR:-/tmp}/bridge-celerybeat-schedule-$PORT" >celery.log 2>&1 &
   worker_pid=$!
+  for _ in $(seq 1 60); do
+    if grep -q " ready\." celery.log 2>/dev/null; then export CELERY_ENABLED=true; break; fi
+    if ! kill -0 "$worker_pid" 2>/dev/null; then break; fi
+    sleep 0.5
+  done
+  if [ "$CELERY_ENABLED" != true ]; then
+    echo "The worker did not start (see celery.log): scores are recomputed in-process after each change."
+    cleanup; worker_pid=""
+  fi
 else
   echo "No broker at $CELERY_BROKER_URL: scores are recomputed in-process after each change."
-  export CELERY_ENABLED=false
 fi
 
 echo "Bridge on http://127.0.0.1:$PORT  (demo users: clinician, informatics, pm, itlead, admin; password: \${DEMO_PASSWORD:-bridge-demo})"

@@ -115,3 +115,16 @@ class RerankJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class PipelineCounter(models.Model):
+    """Running totals of the recompute pipeline (runs, problems scored), so tests and benchmarks
+    can measure coalescing: "recompute runs per evidence row". Bumped in the run's own transaction,
+    so a run that is killed or rolled back is not counted."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    value = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("scoring/policy/", views.policy_page, name="scoring-policy"),
+    path("scoring/jobs/<uuid:job_id>/progress/", views.job_progress, name="scoring-job-progress"),
+]

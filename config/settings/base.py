@@ -162,13 +162,17 @@ CACHES = {
 }
 
 # Celery: JSON only, ids only in messages, late acks so a killed worker's task is redelivered.
+# None of it is load-bearing for correctness: stale marks live in the database and the sweep
+# recomputes whatever a lost, late or duplicated message left behind.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "300"))
 CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "240"))
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -176,9 +180,24 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_TASK_TIME_LIMIT * 2,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "2"))
 # When false (no broker reachable), recomputes run in-process right after commit.
 CELERY_ENABLED = env_bool("CELERY_ENABLED", True)
+
+# Scoring pipeline (scoring/tasks.py). The sweep recomputes whatever is still stale.
 SCORE_SWEEP_SECONDS = float(os.environ.get("SCORE_SWEEP_SECONDS", "15"))
+# Recompute runs start at least this far apart, so a burst of evidence coalesces into few runs;
+# an isolated change is never held back longer than this.
+SCORE_COALESCE_SECONDS = float(os.environ.get("SCORE_COALESCE_SECONDS", "0.5"))
+# Redis holding the "a recompute is pending" mark; the broker's when it is Redis. Empty: no mark
+# (every change queues a run, and runs still coalesce through the stale set).
+SCORE_COALESCE_URL = os.environ.get(
+    "SCORE_COALESCE_URL", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+)
+# After a failed publish, requests skip the broker this long (the sweep catches up).
+SCORE_BROKER_BACKOFF_SECONDS = float(os.environ.get("SCORE_BROKER_BACKOFF_SECONDS", "5"))
+# Problems per batch of a recompute or re-rank (one read per table, one write per batch).
+SCORE_BATCH_SIZE = int(os.environ.get("SCORE_BATCH_SIZE", "2000"))
 
 # Intake says "these problems are stale" through this hook; config wires it to scoring.
 BRIDGE_STALE_NOTIFIER = "scoring.dispatch.problems_stale"
@@ -191,5 +210,10 @@ LOGGING = {
 }
 
 CELERY_BEAT_SCHEDULE = {
-    "sweep-stale-scores": {"task": "scoring.tasks.sweep_stale_task", "schedule": SCORE_SWEEP_SECONDS},
+    "sweep-stale-scores": {
+        "task": "scoring.tasks.sweep_stale_task",
+        "schedule": SCORE_SWEEP_SECONDS,
+        # A sweep that waited longer than one interval is superseded by the next one.
+        "options": {"expires": SCORE_SWEEP_SECONDS},
+    },
 }

@@ -1,0 +1,76 @@
+"""The scoring-policy page: weights, version history, and a re-rank progress bar after a change."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from intake.models import Role
+
+from .forms import PolicyForm
+from .models import JobState
+from .selectors import policy_current, policy_versions, rerank_job, rerank_job_latest
+from .services import policy_update
+
+
+def _job_context(job) -> dict:
+    finished = job is not None and job.state in (JobState.DONE, JobState.FAILED)
+    percent = round(100 * job.done / job.total) if job is not None and job.total else 0
+    return {"job": job, "job_finished": finished, "job_percent": percent}
+
+
+@login_required
+def policy_page(request):
+    may_change = request.user.has_role(Role.PRODUCT_MANAGER)
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied("Only product managers change the scoring policy.")
+        form = PolicyForm(request.POST)
+        if form.is_valid():
+            policy, job = policy_update(actor=request.user, **form.cleaned_data)
+            messages.success(request, f"Policy version {policy.version} is in force; every problem is being re-ranked.")
+            return redirect(f"{reverse('scoring-policy')}?job={job.pk}")
+    else:
+        form = None
+    current = policy_current()
+    if may_change and form is None:
+        form = PolicyForm(
+            initial={
+                "after_hours_weight": current.after_hours_weight,
+                "patient_weight": current.patient_weight,
+                "breadth_weight": current.breadth_weight,
+                "default_effort_weeks": current.default_effort_weeks,
+            }
+        )
+    job = None
+    if request.GET.get("job"):
+        try:
+            job = rerank_job(request.GET["job"])
+        except ValidationError:  # not a job id
+            job = None
+    if job is None:
+        job = rerank_job_latest()
+    return render(
+        request,
+        "scoring/policy.html",
+        {
+            "policy": current,
+            "versions": policy_versions(),
+            "form": form if may_change else None,
+            **_job_context(job),
+        },
+    )
+
+
+@login_required
+def job_progress(request, job_id):
+    """The progress partial, polled by htmx while the job runs."""
+    job = rerank_job(job_id)
+    if job is None:
+        raise Http404("No such job.")
+    context = _job_context(job)
+    # 286 tells htmx to stop polling once the job is over (the content is still swapped in).
+    status = 286 if context["job_finished"] and request.htmx else 200
+    return render(request, "scoring/_job_progress.html", context, status=status)
