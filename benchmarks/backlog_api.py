@@ -1,0 +1,73 @@
+"""Backlog API, first page of 50, at 8 concurrent clients under gunicorn: product vs the two baselines.
+
+wrk drives each endpoint in turn against the same server, after a short warm-up, with the same
+token. The product's rows are compared with the floor's, so a fast endpoint that answers
+something else is caught rather than praised.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .figures import endpoint_missing, http_call
+
+ENDPOINTS = {
+    "product": "/api/v1/backlog/?page_size=50",
+    "drf_baseline": "/bench/drf-baseline/?page_size=50",
+    "floor": "/bench/floor/?page_size=50",
+}
+
+
+def _rows(body: bytes) -> list[dict]:
+    data = json.loads(body)
+    return data.get("results", []) if isinstance(data, dict) else data
+
+
+def rows_compare(product: list[dict], floor: list[dict]) -> dict:
+    """Same ids in the same order, and the same values for the fields both carry?"""
+    same_order = [r.get("id") for r in product] == [r.get("id") for r in floor]
+    shared = sorted(set(product[0]) & set(floor[0])) if product and floor else []
+    differing = sorted({k for p, f in zip(product, floor, strict=False) for k in shared if p.get(k) != f.get(k)})
+    return {
+        "same_ids_in_order": same_order,
+        "fields_only_in_product": sorted(set(product[0]) - set(floor[0])) if product and floor else [],
+        "fields_only_in_floor": sorted(set(floor[0]) - set(product[0])) if product and floor else [],
+        "fields_differing": differing,
+        "match": same_order and not differing and bool(product),
+    }
+
+
+def measure(ctx) -> dict:
+    headers = {"Authorization": f"Token {ctx.data.token}"}
+    result: dict = {
+        "clients": ctx.clients,
+        "seconds_per_endpoint": ctx.plan.wrk_seconds,
+        "server": ctx.server_description,
+    }
+    bodies = {}
+    for name, path in ENDPOINTS.items():
+        url = ctx.server.url + path
+        status, body, _ = http_call("GET", url, headers=headers)
+        if status != 200:
+            result[name] = endpoint_missing(status, body)
+            continue
+        bodies[name] = _rows(body)
+        ctx.log(
+            f"    wrk {name}: {ctx.clients} connections, {ctx.plan.wrk_seconds:.0f}s"
+            f" (+{ctx.plan.warmup_seconds:.0f}s warm-up)"
+        )
+        ctx.wrk(url, headers=headers, seconds=ctx.plan.warmup_seconds)
+        figures = ctx.wrk(url, headers=headers, seconds=ctx.plan.wrk_seconds)
+        result[name] = {"available": True, "items": len(bodies[name]), **figures}
+        ctx.log(
+            f"      p50 {figures['p50_ms']:.1f} ms  p95 {figures['p95_ms']:.1f} ms  p99 {figures['p99_ms']:.1f} ms"
+            f"  {figures['rps']:.0f} req/s  errors {figures['errors'] or 0}"
+        )
+    if "product" in bodies and "floor" in bodies:
+        result["rows_vs_floor"] = rows_compare(bodies["product"], bodies["floor"])
+    product = result.get("product", {})
+    for baseline in ("drf_baseline", "floor"):
+        other = result.get(baseline, {})
+        if product.get("available") and other.get("available") and other.get("rps"):
+            result[f"throughput_vs_{baseline}"] = round(product["rps"] / other["rps"], 2)
+    return result

@@ -1,0 +1,129 @@
+"""Profiles behind the figures: cProfile of the hot paths and EXPLAIN ANALYZE of their main queries.
+
+Written as text files beside the results, so a miss comes with the evidence of where the time
+goes. Everything that writes is rolled back.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import pstats
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+from . import phrases
+
+TOP = 30
+
+
+def _cprofile(fn: Callable[[], object], repeat: int) -> str:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        fn()
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(TOP)
+    stats.sort_stats("tottime").print_stats(TOP)
+    return out.getvalue()
+
+
+def _queries(fn: Callable[[], object]) -> list[dict]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return list(captured.captured_queries)
+
+
+def _explain(sql: str) -> str:
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True)
+    return plan
+
+
+def _queries_report(queries: list[dict], *, explain_slowest: int = 2) -> str:
+    lines = [f"{len(queries)} queries"]
+    for q in queries:
+        lines.append(f"  {float(q['time']) * 1000:8.2f} ms  {q['sql'][:300]}")
+    selects = sorted(
+        (q for q in queries if q["sql"].lstrip().upper().startswith("SELECT")), key=lambda q: -float(q["time"])
+    )
+    for q in selects[:explain_slowest]:
+        lines += ["", "EXPLAIN (ANALYZE, BUFFERS) of:", q["sql"], _explain(q["sql"])]
+    return "\n".join(lines)
+
+
+def _client_get(path: str, token: str):
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    return lambda: client.get(path)
+
+
+def backlog_profile(ctx) -> str:
+    from django.urls import Resolver404, resolve
+
+    parts = []
+    for name, path in [
+        ("product", "/api/v1/backlog/?page_size=50"),
+        ("drf_baseline", "/bench/drf-baseline/?page_size=50"),
+        ("floor", "/bench/floor/?page_size=50"),
+    ]:
+        try:
+            resolve(path.split("?")[0])
+        except Resolver404:
+            parts.append(f"== {name}: not available (endpoint missing)\n")
+            continue
+        call = _client_get(path, ctx.data.token)
+        call()
+        parts.append(f"== {name}: SQL of one request\n{_queries_report(_queries(call), explain_slowest=1)}\n")
+        parts.append(f"== {name}: cProfile of 100 in-process requests\n{_cprofile(call, 100)}\n")
+    return "\n".join(parts)
+
+
+def similar_profile(ctx) -> str:
+    from intake.selectors import problems_similar
+
+    queries = phrases.search_queries(random.Random(ctx.seed + 1), 20)
+    first = _queries(lambda: list(problems_similar(queries[0])))
+    it = iter(queries * 2)
+    profile = _cprofile(lambda: list(problems_similar(next(it))), len(queries))
+    return f"== selector SQL for {queries[0]!r}\n{_queries_report(first)}\n\n== cProfile of 20 queries\n{profile}"
+
+
+def recompute_profile(ctx) -> str:
+    from django.db import transaction
+
+    from scoring.services import problem_ids_all, scores_recompute
+
+    ids = problem_ids_all()[:5000]
+    with transaction.atomic():
+        profile = _cprofile(lambda: scores_recompute(problem_ids=ids), 1)
+        transaction.set_rollback(True)
+    return f"== cProfile of scores_recompute over {len(ids)} problems (rolled back)\n{profile}"
+
+
+PROFILES = {"backlog": backlog_profile, "similar": similar_profile, "recompute": recompute_profile}
+
+
+def write_profiles(ctx, directory: Path) -> dict:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for name, fn in PROFILES.items():
+        try:
+            text = fn(ctx)
+        except Exception as exc:  # noqa: BLE001 - a profile that cannot run is reported, never fatal
+            text = f"profile failed: {type(exc).__name__}: {exc}"
+        path = directory / f"{name}.txt"
+        path.write_text(text)
+        written[name] = str(path)
+    return written

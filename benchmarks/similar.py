@@ -1,0 +1,57 @@
+"""Similar-problem lookup: what intake runs as a clinician types, called directly and over HTTP.
+
+The queries are fragments of the same phrase grammar the problems were written in (a subject
+and the start of a failure), so most of them have real matches, as in production.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from urllib.parse import quote
+
+from . import phrases
+from .figures import endpoint_missing, http_call, latency_summary
+
+WARM_UP = 10
+
+
+def measure(ctx) -> dict:
+    from intake.selectors import problems_similar
+
+    queries = phrases.search_queries(random.Random(ctx.seed + 1), ctx.plan.similar_queries)
+    for query in queries[:WARM_UP]:
+        list(problems_similar(query))
+    seconds, found = [], []
+    for query in queries:
+        started = time.perf_counter()
+        matches = list(problems_similar(query))
+        seconds.append(time.perf_counter() - started)
+        found.append(len(matches))
+    selector = {
+        "available": True,
+        "callable": f"{problems_similar.__module__}.{problems_similar.__qualname__}",
+        **latency_summary(seconds),
+        "mean_matches": round(sum(found) / len(found), 2),
+        "queries_without_match": sum(1 for n in found if n == 0),
+    }
+    ctx.log(
+        f"    selector: p50 {selector['p50_ms']:.1f} ms  p95 {selector['p95_ms']:.1f} ms over {len(queries)} queries"
+    )
+
+    headers = {"Authorization": f"Token {ctx.data.token}"}
+    base = ctx.server.url + "/api/v1/problems/similar/?q="
+    status, body, _ = http_call("GET", base + quote(queries[0]), headers=headers)
+    if status != 200:
+        http = endpoint_missing(status, body)
+    else:
+        for query in queries[:WARM_UP]:
+            http_call("GET", base + quote(query), headers=headers)
+        seconds, statuses = [], {}
+        for query in queries:
+            status, _, elapsed = http_call("GET", base + quote(query), headers=headers)
+            seconds.append(elapsed)
+            statuses[status] = statuses.get(status, 0) + 1
+        http = {"available": True, "clients": 1, **latency_summary(seconds), "statuses": statuses}
+        ctx.log(f"    HTTP:     p50 {http['p50_ms']:.1f} ms  p95 {http['p95_ms']:.1f} ms  statuses {statuses}")
+    return {"selector": selector, "http": http}
