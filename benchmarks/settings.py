@@ -24,4 +24,4 @@ REST_FRAMEWORK = {
 }
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")}}
 # Static files are not collected for a benchmark; WhiteNoise's warning about it is noise here.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")
