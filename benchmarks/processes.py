@@ -142,14 +142,19 @@ class Worker:
 
 
 def broker_queue_purge(broker_url: str) -> int:
-    """Drop whatever is waiting in the benchmark's own Redis database (never another one)."""
+    """Empty the benchmark's own Redis database (queued tasks and any pending-recompute marks).
+
+    Only the database named in `broker_url` is touched, key by key; never database 0 (the
+    default everyone shares), never FLUSHALL.
+    """
     import redis
 
     client = redis.Redis.from_url(broker_url)
+    if client.connection_pool.connection_kwargs.get("db", 0) == 0:
+        raise ValueError("the benchmark needs its own Redis database (BENCH_BROKER_URL with a db number > 0)")
     removed = 0
-    for key in client.scan_iter(match="*"):
-        if key.startswith((b"celery", b"_kombu", b"unacked")):
-            removed += client.delete(key)
+    for key in client.scan_iter(count=1000):
+        removed += client.delete(key)
     return removed
 
 

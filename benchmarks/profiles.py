@@ -105,9 +105,10 @@ def similar_profile(ctx) -> str:
 def recompute_profile(ctx) -> str:
     from django.db import transaction
 
-    from scoring.services import problem_ids_all, scores_recompute
+    from intake.models import Problem
+    from scoring.services import scores_recompute
 
-    ids = problem_ids_all()[:5000]
+    ids = list(Problem.objects.order_by("id").values_list("id", flat=True)[:5000])
     with transaction.atomic():
         profile = _cprofile(lambda: scores_recompute(problem_ids=ids), 1)
         transaction.set_rollback(True)

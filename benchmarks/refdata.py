@@ -362,7 +362,7 @@ def refdata_generate(*, problems: int, seed: int, log: Callable[[str], None] = p
     from rest_framework.authtoken.models import Token
 
     from intake.models import Evidence, Problem, Site, SiteReport, User
-    from scoring.services import problem_ids_all, scores_recompute
+    from scoring.services import scores_recompute
 
     rng = random.Random(seed)
     started = time.perf_counter()
@@ -391,7 +391,7 @@ def refdata_generate(*, problems: int, seed: int, log: Callable[[str], None] = p
         f"{counts['evidence']:,} evidence rows in {copied:.1f}s"
     )
     scoring_started = time.perf_counter()
-    scores_recompute(problem_ids=problem_ids_all())
+    scores_recompute(problem_ids=range(1, problems + 1))
     scoring_seconds = time.perf_counter() - scoring_started
     log(f"  scored and ranked every problem with scoring.services.scores_recompute in {scoring_seconds:.1f}s")
     return {

@@ -4,9 +4,10 @@
   goes to a freshly started Celery worker, and the clock stops when the job is done. Two
   changes are made (a new weight, then back to the defaults), so the data ends as it began and
   there are two samples. The worker's peak RSS comes from /proc (VmHWM of its pool process).
-- ORM loop: each problem loaded, scored and saved through the ORM (`save()`), then each rank
-  saved the same way. Timed on an evenly spread sample and extrapolated to every problem
-  when the full loop would be too slow; always rolled back.
+- ORM loop: each problem, its site reports and evidence loaded through the ORM, scored by the
+  same pure function, and its score saved with `save()`; then each rank saved the same way.
+  Timed on an evenly spread sample and extrapolated to every problem when the full loop would
+  be too slow; always rolled back.
 - bare SQL: one UPDATE touching every score row, the floor of writing them at all; rolled back.
 """
 
@@ -83,31 +84,79 @@ def _evenly_spread(ids: list[int], count: int) -> list[int]:
     return [ids[int(i * step)] for i in range(count)]
 
 
+def _inputs_through_orm(problem, sites: dict, active_sites: int):
+    """A problem's score inputs read the obvious way: its own and merged-in rows, related objects loaded."""
+    from intake.models import Evidence, EvidenceKind, Problem, SiteReport
+    from scoring.engine import Fact, Inputs, Report
+
+    sources = [problem.pk, *Problem.objects.filter(merged_into=problem).values_list("pk", flat=True)]
+    latest: dict[tuple[int, int], SiteReport] = {}
+    for report in SiteReport.objects.filter(problem_id__in=sources).select_related("site").order_by("updated_at", "id"):
+        latest[(report.site_id, report.reporter_id)] = report
+    scored = [EvidenceKind.TIME_STUDY, EvidenceKind.EHR_METRIC, EvidenceKind.COST_REPORT]
+    evidence = (
+        Evidence.objects.filter(problem_id__in=sources, kind__in=scored)
+        .select_related("site")
+        .order_by("created_at", "id")
+    )
+    facts = [
+        Fact(
+            kind=e.kind,
+            value=e.value,
+            created_at=e.created_at,
+            order=e.id,
+            site=e.site.code if e.site else None,
+            sample_size=e.sample_size,
+        )
+        for e in evidence
+    ]
+    reports = [
+        Report(
+            site=r.site.code,
+            minutes_lost_per_occurrence=r.minutes_lost_per_occurrence,
+            occurrences_per_shift=r.occurrences_per_shift,
+            providers_affected_pct=r.providers_affected_pct,
+            after_hours_pct=r.after_hours_pct,
+            patient_wait_minutes=r.patient_wait_minutes,
+            visits_affected_pct=r.visits_affected_pct,
+        )
+        for r in latest.values()
+    ]
+    used = {r.site for r in reports} | {f.site for f in facts if f.site}
+    return Inputs(
+        sites={code: facts_ for code, facts_ in sites.items() if code in used},
+        reports=reports,
+        evidence=facts,
+        active_sites=active_sites,
+        effort_weeks=problem.effort_weeks,
+    )
+
+
 def orm_loop(ctx) -> dict:
-    """Score and save each problem through the ORM, then save each rank; on a sample, rolled back."""
+    """Load, score and save() each problem through the ORM, then save() each rank; on a sample, rolled back."""
     from django.db import transaction
 
-    from intake.models import OPEN_STATUSES, Problem
-    from scoring.engine import score
+    from intake.models import OPEN_STATUSES, Problem, Site
+    from scoring.engine import SiteFacts, score
     from scoring.models import ProblemScore
-    from scoring.selectors import policy_as_engine, policy_current, score_inputs, site_facts
-    from scoring.services import problem_ids_all
+    from scoring.selectors import policy_as_engine, policy_current
 
-    ids = problem_ids_all()
+    ids = list(Problem.objects.order_by("id").values_list("id", flat=True))
     sample = _evenly_spread(ids, ctx.plan.orm_sample)
     open_count = Problem.objects.filter(status__in=OPEN_STATUSES).count()
     with transaction.atomic():
-        policy = policy_as_engine(policy_current())
-        sites = site_facts()
         started = time.perf_counter()
+        policy = policy_as_engine(policy_current())
+        all_sites = list(Site.objects.all())
+        sites = {s.code: SiteFacts(s.code, s.providers, s.shifts_per_week, s.visits_per_week) for s in all_sites}
+        active_sites = sum(s.active for s in all_sites)
         for pid in sample:
             problem = Problem.objects.select_related("score").get(pk=pid)
-            (item,) = score_inputs([pid], sites=sites)
-            result = score(item.inputs, policy)
+            result = score(_inputs_through_orm(problem, sites, active_sites), policy)
             stored = problem.score
             for field in RESULT_FIELDS:
                 setattr(stored, field, getattr(result, field))
-            stored.inputs_version = item.inputs_version
+            stored.inputs_version = problem.inputs_version
             stored.is_open = problem.status in OPEN_STATUSES
             stored.save()
         per_problem = (time.perf_counter() - started) / len(sample)
