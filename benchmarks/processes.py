@@ -113,6 +113,8 @@ def gunicorn(env: dict[str, str], *, workers: int, worker_class: str, threads: i
             try:
                 urllib.request.urlopen(url + "/bench/floor/?page_size=1", timeout=5).read()
                 break
+            except urllib.error.HTTPError:
+                break  # it answers; what each endpoint answers is the measurements' business
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if time.monotonic() > deadline:
                     raise
