@@ -115,7 +115,55 @@ def recompute_profile(ctx) -> str:
     return f"== cProfile of scores_recompute over {len(ids)} problems (rolled back)\n{profile}"
 
 
-PROFILES = {"backlog": backlog_profile, "similar": similar_profile, "recompute": recompute_profile}
+def rerank_profile(ctx) -> str:
+    """One full re-rank in this process (the change), then back to the defaults unprofiled."""
+    from django.test import override_settings
+
+    from intake.models import User
+    from scoring.services import policy_update
+
+    from .rerank import CHANGED_WEIGHTS, DEFAULT_WEIGHTS
+
+    actor = User.objects.get(username=ctx.data.username)
+    with override_settings(CELERY_ENABLED=False):  # the job runs in-process right after commit
+        profile = _cprofile(lambda: policy_update(actor=actor, **CHANGED_WEIGHTS), 1)
+        policy_update(actor=actor, **DEFAULT_WEIGHTS)
+    return f"== cProfile of policy_update + the full re-rank it triggers, in-process\n{profile}"
+
+
+def intake_profile(ctx) -> str:
+    """SQL of one intake POST and a cProfile of 20, in-process (the problems are trimmed afterwards)."""
+    from django.urls import Resolver404, resolve
+    from rest_framework.test import APIClient
+
+    from intake.models import Site
+
+    from .intake_post import _submission
+
+    try:
+        resolve("/api/v1/problems/")
+    except Resolver404:
+        return "POST /api/v1/problems/: not available (endpoint missing)"
+    rng = random.Random(ctx.seed + 3)
+    codes = sorted(Site.objects.filter(active=True).values_list("code", flat=True))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {ctx.data.token}")
+    bodies = iter([_submission(rng, codes) for _ in range(21)])
+
+    def post():
+        return client.post("/api/v1/problems/", next(bodies), format="json")
+
+    sql = _queries_report(_queries(post), explain_slowest=0)
+    return f"== SQL of one POST\n{sql}\n\n== cProfile of 20 POSTs\n{_cprofile(post, 20)}"
+
+
+PROFILES = {
+    "backlog": backlog_profile,
+    "similar": similar_profile,
+    "intake": intake_profile,
+    "recompute": recompute_profile,
+    "rerank": rerank_profile,
+}
 
 
 def write_profiles(ctx, directory: Path) -> dict:

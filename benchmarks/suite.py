@@ -177,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         directory = args.profiles or artifacts / "profiles"
         out["profiles"] = profiles.write_profiles(ctx, directory)
     removed = refdata.refdata_trim(data.high_water)
+    ctx.purge_broker()  # recomputes queued by the in-process profiles: the trim made them moot
     _log(f"  trimmed {removed} rows added by the measurements")
     out["seconds"] = round(time.perf_counter() - started, 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
