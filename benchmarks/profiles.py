@@ -54,10 +54,11 @@ def _queries_report(queries: list[dict], *, explain_slowest: int = 2) -> str:
     lines = [f"{len(queries)} queries"]
     for q in queries:
         lines.append(f"  {float(q['time']) * 1000:8.2f} ms  {q['sql'][:300]}")
-    # Captured times have millisecond resolution: among equally slow SELECTs, the widest one is the listing.
+    # Captured times have millisecond resolution: the statements reading problems come first,
+    # then the slowest, then the widest.
     selects = sorted(
         (q for q in queries if q["sql"].lstrip("( ").upper().startswith("SELECT")),
-        key=lambda q: (-float(q["time"]), -len(q["sql"])),
+        key=lambda q: ("intake_problem" not in q["sql"], -float(q["time"]), -len(q["sql"])),
     )
     for q in selects[:explain_slowest]:
         lines += ["", "EXPLAIN (ANALYZE, BUFFERS) of:", q["sql"], _explain(q["sql"])]

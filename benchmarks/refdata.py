@@ -362,7 +362,9 @@ def refdata_generate(*, problems: int, seed: int, log: Callable[[str], None] = p
     from rest_framework.authtoken.models import Token
 
     from intake.models import Evidence, Problem, Site, SiteReport, User
-    from scoring.services import scores_recompute
+    from scoring.models import RerankJob
+    from scoring.selectors import policy_current
+    from scoring.services import rerank_run
 
     rng = random.Random(seed)
     started = time.perf_counter()
@@ -391,9 +393,10 @@ def refdata_generate(*, problems: int, seed: int, log: Callable[[str], None] = p
         f"{counts['evidence']:,} evidence rows in {copied:.1f}s"
     )
     scoring_started = time.perf_counter()
-    scores_recompute(problem_ids=range(1, problems + 1))
+    # The re-rank service scores every problem not yet scored under the policy in force (here: all).
+    rerank_run(job_id=RerankJob.objects.create(policy_version=policy_current().version).pk)
     scoring_seconds = time.perf_counter() - scoring_started
-    log(f"  scored and ranked every problem with scoring.services.scores_recompute in {scoring_seconds:.1f}s")
+    log(f"  scored and ranked every problem with scoring.services.rerank_run in {scoring_seconds:.1f}s")
     return {
         "seed": seed,
         "problems": problems,
@@ -487,8 +490,11 @@ def _marker_write(info: dict) -> None:
         )
 
 
-def refdata_trim(high_water: dict) -> int:
-    """Remove what earlier measurements added after generation, and re-score the problems they touched."""
+def refdata_trim(high_water: dict) -> dict[str, int]:
+    """Remove what measurements added after generation, and re-score the problems they touched.
+
+    Returns the rows removed per table.
+    """
     from django.db import connection, transaction
 
     from scoring.services import scores_recompute
@@ -531,10 +537,11 @@ def refdata_trim(high_water: dict) -> int:
             ("DELETE FROM intake_user WHERE id > %s", [user_mark]),
             ("DELETE FROM intake_site WHERE id > %s", [hw["intake_site"]]),
         ]
-        removed = 0
+        removed: dict[str, int] = {}
         for sql, params in statements:
             cursor.execute(sql, params)
-            removed += max(cursor.rowcount, 0)
+            if sql.startswith("DELETE") and cursor.rowcount > 0:
+                removed[sql.split()[2]] = cursor.rowcount
     if touched:
         scores_recompute(problem_ids=touched)
     return removed
@@ -552,7 +559,7 @@ def refdata_ensure(*, problems: int, seed: int, reuse: bool, log: Callable[[str]
         removed = refdata_trim(info["high_water"])
         log(
             f"  reusing reference data (seed {seed}, {problems:,} problems); "
-            f"trimmed {removed} rows left by earlier runs"
+            f"trimmed {sum(removed.values())} rows left by earlier runs"
         )
         generated_now = False
     else:

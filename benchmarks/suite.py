@@ -178,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         out["profiles"] = profiles.write_profiles(ctx, directory)
     removed = refdata.refdata_trim(data.high_water)
     ctx.purge_broker()  # recomputes queued by the in-process profiles: the trim made them moot
-    _log(f"  trimmed {removed} rows added by the measurements")
+    out["rows_added_by_measurements"] = removed
+    _log(f"  trimmed the rows the measurements added: {removed or 'none'}")
     out["seconds"] = round(time.perf_counter() - started, 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=2, default=str))
