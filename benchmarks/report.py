@@ -223,8 +223,8 @@ def table(results: dict) -> str:
             line += f"  {verdict['bar']:<9} {mark}"
         lines.append(line)
         for size, value in zip(sizes, values, strict=True):
-            if isinstance(value, NotAvailable) and not row.label.startswith("  "):
-                notes.append(f"{row.label.strip()} at {int(size):,}: {value.reason}")
+            if isinstance(value, NotAvailable) and value.reason != "not measured":
+                notes.append((int(size), value.reason))
     machine = results["machine"]
     lines.append("-" * len(header))
     lines.append(
@@ -234,9 +234,13 @@ def table(results: dict) -> str:
         f"(load {machine['loadavg_before'][0]} → {machine['loadavg_after'][0]})"
     )
     backlog = [results["results"].get(s, {}).get("measures", {}).get("backlog", {}) for s in sizes]
-    server = next((b.get("server") for b in backlog if b.get("server")), None)
-    if server:
-        lines.append(f"Backlog: {server}; wrk 2 threads, 8 connections; baselines in benchmarks/baselines.py.")
+    shape = next((b for b in backlog if b.get("server")), None)
+    if shape:
+        lines.append(
+            f"Backlog: {shape['server']}; wrk 2 threads, {shape['clients']} connections, endpoints in turns, "
+            f"{shape.get('rounds', 1)} round(s) of {shape.get('seconds_per_round', 0):.0f}s each, median round shown; "
+            "baselines in benchmarks/baselines.py."
+        )
     for s in sizes:
         data = results["results"].get(s, {}).get("refdata")
         if data:
@@ -250,5 +254,5 @@ def table(results: dict) -> str:
             )
     if machine["cpu_busy_percent_before"] > 20 or machine["loadavg_before"][0] > 1.0:
         lines.append("WARNING: the machine was busy when the run started; figures are noisy. Rerun on a quiet machine.")
-    lines += [f"note: {n}" for n in dict.fromkeys(notes)]
+    lines += [f"note ({size:,} problems): {reason}" for size, reason in dict.fromkeys(notes)]
     return "\n".join(lines)

@@ -31,15 +31,16 @@ MEASURES = ["backlog", "similar", "rerank", "evidence", "intake", "profiles"]
 class Plan:
     """How long and how many: the quick plan trades precision for a run of a few minutes."""
 
-    wrk_seconds: float
+    wrk_seconds: float  # per endpoint, split into rounds
+    wrk_rounds: int
     warmup_seconds: float
     similar_queries: int
     intake_posts: int
     orm_sample: int
 
 
-FULL_PLAN = Plan(wrk_seconds=10, warmup_seconds=2, similar_queries=200, intake_posts=100, orm_sample=1000)
-QUICK_PLAN = Plan(wrk_seconds=5, warmup_seconds=1, similar_queries=100, intake_posts=40, orm_sample=300)
+FULL_PLAN = Plan(wrk_seconds=12, wrk_rounds=3, warmup_seconds=2, similar_queries=200, intake_posts=100, orm_sample=1000)
+QUICK_PLAN = Plan(wrk_seconds=6, wrk_rounds=2, warmup_seconds=1, similar_queries=100, intake_posts=40, orm_sample=300)
 
 
 def database_url_for(problems: int) -> str:
