@@ -103,17 +103,40 @@ def similar_profile(ctx) -> str:
     return f"== selector SQL for {queries[0]!r}\n{_queries_report(first)}\n\n== cProfile of 20 queries\n{profile}"
 
 
+BURST_PROBLEMS = 25  # what one coalesced run sees at 50 evidence rows/s and a 0.5 s window
+
+
 def recompute_profile(ctx) -> str:
+    """One recompute run as a burst of evidence causes it: 25 open problems with a new time study each."""
     from django.db import transaction
 
-    from intake.models import Problem
+    from intake.models import OPEN_STATUSES, EvidenceKind, Problem, User
+    from intake.services import evidence_add
     from scoring.services import scores_recompute
 
-    ids = list(Problem.objects.order_by("id").values_list("id", flat=True)[:5000])
+    rng = random.Random(ctx.seed + 4)
+    ids = list(Problem.objects.filter(status__in=OPEN_STATUSES).values_list("id", flat=True))
+    sample = sorted(rng.sample(ids, min(BURST_PROBLEMS, len(ids))))
+    author = User.objects.get(username=ctx.data.username)
+    captured: list[dict] = []
     with transaction.atomic():
-        profile = _cprofile(lambda: scores_recompute(problem_ids=ids), 1)
+        for problem in Problem.objects.filter(id__in=sample):
+            evidence_add(
+                problem=problem,
+                added_by=author,
+                kind=EvidenceKind.TIME_STUDY,
+                value=round(rng.uniform(0.5, 15), 1),
+                sample_size=10,
+            )
+        profile = _cprofile(lambda: captured.extend(_queries(lambda: scores_recompute(problem_ids=sample))), 1)
         transaction.set_rollback(True)
-    return f"== cProfile of scores_recompute over {len(ids)} problems (rolled back)\n{profile}"
+    total_ms = sum(float(q["time"]) for q in captured) * 1000
+    slowest = sorted(captured, key=lambda q: -float(q["time"]))[:8]
+    listing = "\n".join(f"  {float(q['time']) * 1000:8.1f} ms  {' '.join(q['sql'].split())[:200]}" for q in slowest)
+    return (
+        f"== scores_recompute over {len(sample)} problems that each just got a time study (rolled back)\n"
+        f"{len(captured)} SQL statements, {total_ms:.0f} ms in the database; the slowest:\n{listing}\n\n{profile}"
+    )
 
 
 def rerank_profile(ctx) -> str:
