@@ -57,10 +57,12 @@ def measure(ctx) -> dict:
     urls, bodies = {}, {}
     for name, path in ENDPOINTS.items():
         url = ctx.server.url + path
-        status, body, _ = http_call("GET", url, headers=headers)
+        status, body, _, answer_headers = http_call("GET", url, headers=headers)
         if status != 200:
             result[name] = endpoint_missing(status, body)
             continue
+        if name == "floor":
+            result["floor_source"] = answer_headers.get("X-Bench-Floor-Source")
         urls[name], bodies[name] = url, _rows(body)
         ctx.wrk(url, headers=headers, seconds=ctx.plan.warmup_seconds)
     # Endpoints take turns (A B C A B C …) so a change in background load hits all of them alike.

@@ -181,9 +181,9 @@ def _compiled_query(limit: int) -> FloorQuery:
     latest = ScoringPolicy.objects.order_by("-version").values("version")[:1]
     columns = [
         *PROBLEM_FIELDS,
+        *(f"score__{name}" for name in SCORE_FIELDS),
         "inputs_version",
         "score__inputs_version",
-        *(f"score__{name}" for name in SCORE_FIELDS),
         "current_policy",
     ]
     queryset = first_page_queryset().annotate(current_policy=Subquery(latest)).values_list(*columns)[:limit]
@@ -198,36 +198,37 @@ def floor_query(limit: int) -> FloorQuery:
     return _floor_queries[limit]
 
 
-def _row_reader(names: tuple[str, ...]) -> Callable[[tuple], dict]:
-    """Rows to backlog items by column alias: problem fields as themselves, score fields as score__<field>.
+ROW_LAYOUT = [*PROBLEM_FIELDS, *SCORE_FIELDS, "inputs_version", "inputs_version"]
 
-    Besides those, the query carries both inputs_version columns and one more column, the policy
-    version in force, which together say whether the score is pending.
+
+def _row_reader(names: tuple[str, ...]) -> Callable[[tuple], dict] | None:
+    """Rows to backlog items, if the columns are laid out as the product's selector lays them out.
+
+    That is: the problem fields, the score fields (bare or as score__<field>), the problem's and
+    the score's inputs_version, then the policy version in force. None for any other layout.
     """
-    index = {name: position for position, name in enumerate(names)}
-    problem = [(key, index[key]) for key in PROBLEM_FIELDS]
-    score = [(key, index[f"score__{key}"]) for key in SCORE_FIELDS]
-    inputs, scored_inputs = index["inputs_version"], index["score__inputs_version"]
-    known = {*PROBLEM_FIELDS, *(f"score__{key}" for key in SCORE_FIELDS), "inputs_version", "score__inputs_version"}
-    (policy,) = [position for name, position in index.items() if name not in known]
+    if len(names) != len(ROW_LAYOUT) + 1 or [n.removeprefix("score__") for n in names[:-1]] != ROW_LAYOUT:
+        return None
+    width = len(PROBLEM_FIELDS) + len(SCORE_FIELDS)
+    keys = [*PROBLEM_FIELDS, *SCORE_FIELDS]
 
     def read(row: tuple) -> dict:
-        item = {key: row[position] for key, position in problem}
-        for key, position in score:
-            item[key] = row[position]
+        item = dict(zip(keys, row[:width], strict=True))
+        inputs_version, scored_inputs_version, policy_in_force = row[width:]
         if isinstance(item["sites"], str):  # jsonb arrives as text: passed through unparsed
             item["sites"] = orjson.Fragment(item["sites"])
         item["score_pending"] = (
-            row[scored_inputs] is None
-            or row[scored_inputs] != row[inputs]
-            or item["policy_version"] < (row[policy] or 0)
+            scored_inputs_version is None
+            or scored_inputs_version != inputs_version
+            or item["policy_version"] < (policy_in_force or 0)
         )
         return item
 
     return read
 
 
-def floor_rows(limit: int, *, url_head: str) -> list[dict]:
+def floor_rows(limit: int, *, url_head: str) -> tuple[list[dict], str]:
+    """The first page's items and where they came from."""
     query = floor_query(limit)
     with connection.cursor() as cursor:
         cursor.execute(query.sql, query.params)
@@ -235,19 +236,21 @@ def floor_rows(limit: int, *, url_head: str) -> list[dict]:
         rows = cursor.fetchall()
     if names not in _readers:
         _readers[names] = _row_reader(names)
-    read = _readers[names]
-    items = []
-    for row in rows[:limit]:
-        item = read(row)
+    read, source = _readers[names], query.source
+    if read is None:  # a layout this floor does not know: the selector's own dicts, labelled as such
+        items, source = backlog_selectors.backlog_page(limit=limit).items, "backlog_page() called (unknown row layout)"
+    else:
+        items = [read(row) for row in rows[:limit]]
+    for item in items:
         item["url"] = f"{url_head}{item['id']}/"
-        items.append(item)
-    return items
+    return items, source
 
 
 def backlog_floor(request):
     limit = _page_size(request)
     url_head = request.build_absolute_uri(reverse("problem-detail", args=[0]))[: -len("0/")]
-    body = {"next": None, "previous": None, "results": floor_rows(limit, url_head=url_head)}
+    items, source = floor_rows(limit, url_head=url_head)
+    body = {"next": None, "previous": None, "results": items}
     response = HttpResponse(orjson.dumps(body, option=orjson.OPT_UTC_Z), content_type="application/json")
-    response["X-Bench-Floor-Source"] = floor_query(limit).source
+    response["X-Bench-Floor-Source"] = source
     return response

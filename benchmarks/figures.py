@@ -33,8 +33,8 @@ def latency_summary(seconds: list[float]) -> dict:
 
 def http_call(
     method: str, url: str, *, headers: dict[str, str] | None = None, body: dict | None = None, timeout: float = 30
-) -> tuple[int, bytes, float]:
-    """One request on a fresh connection: (status, body, seconds from send to the last byte)."""
+) -> tuple[int, bytes, float, dict[str, str]]:
+    """One request on a fresh connection: (status, body, seconds from send to the last byte, headers)."""
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     payload = json.dumps(body).encode() if body is not None else None
@@ -50,7 +50,7 @@ def http_call(
         elapsed = time.perf_counter() - started
     finally:
         connection.close()
-    return response.status, data, elapsed
+    return response.status, data, elapsed, dict(response.getheaders())
 
 
 def missing(reason: str) -> dict:

@@ -69,7 +69,7 @@ def measure(ctx) -> dict:
     headers = {"Authorization": f"Token {ctx.data.token}"}
     url = ctx.server.url + "/api/v1/problems/"
     with ctx.worker() as worker:
-        status, body, _ = http_call("POST", url, headers=headers, body=submissions[0])
+        status, body, _, _ = http_call("POST", url, headers=headers, body=submissions[0])
         if status in (404, 405):
             ctx.log("    POST /api/v1/problems/ is missing: timing intake.services.problem_submit instead")
             _through_service(submissions[1:WARM_UP], ctx.data.username)
@@ -90,7 +90,7 @@ def measure(ctx) -> dict:
                 http_call("POST", url, headers=headers, body=submission)
             seconds, statuses = [], {}
             for submission in submissions[WARM_UP:]:
-                status, _, elapsed = http_call("POST", url, headers=headers, body=submission)
+                status, _, elapsed, _ = http_call("POST", url, headers=headers, body=submission)
                 seconds.append(elapsed)
                 statuses[status] = statuses.get(status, 0) + 1
             result = {

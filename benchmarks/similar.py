@@ -41,7 +41,7 @@ def measure(ctx) -> dict:
 
     headers = {"Authorization": f"Token {ctx.data.token}"}
     base = ctx.server.url + "/api/v1/problems/similar/?q="
-    status, body, _ = http_call("GET", base + quote(queries[0]), headers=headers)
+    status, body, _, _ = http_call("GET", base + quote(queries[0]), headers=headers)
     if status != 200:
         http = endpoint_missing(status, body)
     else:
@@ -49,7 +49,7 @@ def measure(ctx) -> dict:
             http_call("GET", base + quote(query), headers=headers)
         seconds, statuses = [], {}
         for query in queries:
-            status, _, elapsed = http_call("GET", base + quote(query), headers=headers)
+            status, _, elapsed, _ = http_call("GET", base + quote(query), headers=headers)
             seconds.append(elapsed)
             statuses[status] = statuses.get(status, 0) + 1
         http = {"available": True, "clients": 1, **latency_summary(seconds), "statuses": statuses}
