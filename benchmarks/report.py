@@ -12,6 +12,13 @@ class NotAvailable:
 
 
 @dataclass(frozen=True)
+class Exceeded:
+    """A figure that never arrived because the measurement's own time limit ran out: a miss."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class Row:
     key: str
     label: str
@@ -67,6 +74,8 @@ def _evidence(*candidates: str) -> Callable[[dict], object]:
         for key in candidates:
             if isinstance(figures.get(key), int | float):
                 return figures[key]
+            if key in figures and figures[key] is None:
+                return Exceeded(f"{key} is null: not reached within evidence_latency's own time limit")
         return NotAvailable(f"evidence_latency returned none of {', '.join(candidates)}")
 
     return get
@@ -157,6 +166,8 @@ def _value(row: Row, size_result: dict):
 def _text(row: Row, value) -> str:
     if isinstance(value, NotAvailable):
         return "n/a"
+    if isinstance(value, Exceeded):
+        return "timeout"
     if isinstance(value, int | float):
         return row.fmt.format(value)
     return str(value)
@@ -172,7 +183,9 @@ def bars(results: dict) -> list[dict]:
         value = _value(row, results["results"].get(judged_at, {"failed": "not run"}))
         op, limit = row.bar
         entry = {"key": row.key, "label": row.label.strip(), "bar": row.bar_text, "at_problems": int(judged_at)}
-        if isinstance(value, NotAvailable) or not isinstance(value, int | float):
+        if isinstance(value, Exceeded):
+            entry |= {"value": None, "met": False, "note": value.reason}
+        elif isinstance(value, NotAvailable) or not isinstance(value, int | float):
             entry |= {"value": None, "met": None, "note": getattr(value, "reason", str(value))}
         else:
             met = value <= limit if op == "<=" else value >= limit
@@ -223,7 +236,7 @@ def table(results: dict) -> str:
             line += f"  {verdict['bar']:<9} {mark}"
         lines.append(line)
         for size, value in zip(sizes, values, strict=True):
-            if isinstance(value, NotAvailable) and value.reason != "not measured":
+            if isinstance(value, NotAvailable | Exceeded) and value.reason != "not measured":
                 notes.append((int(size), value.reason))
     machine = results["machine"]
     lines.append("-" * len(header))
