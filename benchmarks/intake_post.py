@@ -36,28 +36,35 @@ def _submission(rng: random.Random, site_codes: list[str]) -> dict:
     }
 
 
-def _through_service(submissions: list[dict], username: str) -> list[float]:
+def _through_service(submissions: list[dict], username: str) -> tuple[list[float], dict[str, int]]:
+    from django.core.exceptions import ValidationError
+
     from intake.models import Site, User
     from intake.services import ReportValues, problem_submit
 
     author = User.objects.get(username=username)
     sites = {s.code: s for s in Site.objects.all()}
     report_fields = ReportValues.__dataclass_fields__
-    seconds = []
+    seconds, outcomes = [], {"created": 0, "refused": 0}
     for body in submissions:
         started = time.perf_counter()
-        problem_submit(
-            author=author,
-            site=sites[body["site"]],
-            title=body["title"],
-            statement=body["statement"],
-            workflow_area=body["workflow_area"],
-            affected_roles=body["affected_roles"],
-            proposed_solution=body["proposed_solution"],
-            report=ReportValues(**{k: body[k] for k in report_fields}),
-        )
+        try:
+            problem_submit(
+                author=author,
+                site=sites[body["site"]],
+                title=body["title"],
+                statement=body["statement"],
+                workflow_area=body["workflow_area"],
+                affected_roles=body["affected_roles"],
+                proposed_solution=body["proposed_solution"],
+                report=ReportValues(**{k: body[k] for k in report_fields}),
+            )
+        except ValidationError:
+            outcomes["refused"] += 1
+            continue
+        outcomes["created"] += 1
         seconds.append(time.perf_counter() - started)
-    return seconds
+    return seconds, outcomes
 
 
 def measure(ctx) -> dict:
@@ -73,12 +80,13 @@ def measure(ctx) -> dict:
         if status in (404, 405):
             ctx.log("    POST /api/v1/problems/ is missing: timing intake.services.problem_submit instead")
             _through_service(submissions[1:WARM_UP], ctx.data.username)
-            seconds = _through_service(submissions[WARM_UP:], ctx.data.username)
+            seconds, outcomes = _through_service(submissions[WARM_UP:], ctx.data.username)
             result = {
                 "available": True,
                 "path": "service",
                 "label": "intake.services.problem_submit in-process (endpoint missing)",
                 **latency_summary(seconds),
+                "outcomes": outcomes,
             }
         elif status != 201:
             return {

@@ -125,11 +125,11 @@ CONTEXTS = [
     "when the network is slow",
     "since the last upgrade",
     "on the shared workstations",
-    "for walk-in patients",
+    "for walk-in visits",
     "on weekends",
     "during flu season",
     "for occupational health visits",
-    "when two providers share a patient",
+    "when two providers share a visit",
     "after a shift change",
 ]
 

@@ -28,7 +28,7 @@ import psycopg
 
 from . import phrases
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 SITE_COUNT = 50
 USER_COUNT = 300
 SITES_ZIPF_EXPONENT = 2.4

@@ -5,12 +5,16 @@ spread of sites and the ranks are those the full-size data has, and the same see
 same rows. Given that data, the two backlog baselines answer the product's rows.
 """
 
+import random
+
 import pytest
 from django.db import connection, transaction
 from django.urls import Resolver404, resolve
 from rest_framework.test import APIClient
 
+from benchmarks import phrases
 from benchmarks.refdata import SITE_COUNT, USER_COUNT, data_profile, refdata_generate
+from intake.phi import phi_find
 from scoring.models import ProblemScore
 
 PROBLEMS = 200
@@ -66,6 +70,16 @@ def test_same_seed_gives_the_same_rows_and_another_seed_does_not(db):
 
     assert digests[0] == digests[1]
     assert digests[0] != digests[2]
+
+
+def test_generated_texts_pass_the_patient_information_screen():
+    # Given the grammar the benchmark submits problems and searches with
+    rng = random.Random(SEED)
+    texts = [text for area in sorted(phrases.SUBJECTS) for _ in range(200) for text in phrases.problem_text(rng, area)]
+    texts += phrases.search_queries(rng, 500) + phrases.CONSEQUENCES + phrases.WORKAROUNDS
+
+    # When the product's PHI screen reads them, then it finds nothing (intake POSTs are not refused)
+    assert [text for text in texts if phi_find(text)] == []
 
 
 @pytest.mark.urls("benchmarks.urls")
