@@ -21,13 +21,15 @@ def percentile(values: list[float], q: float) -> float:
 
 def latency_summary(seconds: list[float]) -> dict:
     ms = [s * 1000 for s in seconds]
+    if not ms:
+        return {"n": 0, "p50_ms": None, "p95_ms": None, "p99_ms": None, "max_ms": None, "mean_ms": None}
     return {
         "n": len(ms),
         "p50_ms": round(percentile(ms, 50), 2),
         "p95_ms": round(percentile(ms, 95), 2),
         "p99_ms": round(percentile(ms, 99), 2),
-        "max_ms": round(max(ms), 2) if ms else None,
-        "mean_ms": round(sum(ms) / len(ms), 2) if ms else None,
+        "max_ms": round(max(ms), 2),
+        "mean_ms": round(sum(ms) / len(ms), 2),
     }
 
 
