@@ -57,7 +57,7 @@ def _queries_report(queries: list[dict], *, explain_slowest: int = 2) -> str:
     # Captured times have millisecond resolution: the statements reading problems come first,
     # then the slowest, then the widest.
     selects = sorted(
-        (q for q in queries if q["sql"].lstrip("( ").upper().startswith("SELECT")),
+        (q for q in queries if q["sql"].lstrip("( \n\t\r").upper().startswith("SELECT")),
         key=lambda q: ("intake_problem" not in q["sql"], -float(q["time"]), -len(q["sql"])),
     )
     for q in selects[:explain_slowest]:

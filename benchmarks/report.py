@@ -149,6 +149,8 @@ ROWS = [
     Row("rerank_vs_bare", "  re-rank ÷ bare UPDATE", _field("rerank", value="slowdown_vs_bare_update"), fmt="{:.1f}×"),
     Row("similar_selector_p95", "Similar problems p95, selector (ms)", _field("similar", "selector", value="p95_ms")),
     Row("similar_p95", "Similar problems p95, HTTP, 1 client (ms)", _similar, bar=("<=", 100), bar_text="≤ 100"),
+    Row("similar_exact_title", "  exact title found among the answers",
+        _field("similar", "selector", value="exact_title_found_rate"), fmt="{:.0%}"),
     Row("intake_p95", "Intake POST p95, 1 client (ms)", _intake, bar=("<=", 150), bar_text="≤ 150"),
 ]  # fmt: skip
 

@@ -14,6 +14,24 @@ from . import phrases
 from .figures import endpoint_missing, http_call, latency_summary
 
 WARM_UP = 10
+TITLE_PROBES = 50
+
+
+def exact_title_found_rate(problems_similar, seed: int) -> float:
+    """Type an existing problem's exact title: how often is a problem with that title among the answers?
+
+    Every probe has at least one perfect match (the problem itself), so a search that ranks
+    what it finds should score 1.0; speed bought by looking at too few candidates shows here.
+    """
+    from intake.models import Problem, Status
+
+    rows = list(Problem.objects.exclude(status=Status.MERGED).order_by("id").values_list("id", "title"))
+    probes = random.Random(seed).sample(rows, min(TITLE_PROBES, len(rows)))
+    found = 0
+    for _, title in probes:
+        titles = [getattr(match, "problem", match).title for match in problems_similar(title)]
+        found += title in titles
+    return round(found / len(probes), 3)
 
 
 def measure(ctx) -> dict:
@@ -34,9 +52,11 @@ def measure(ctx) -> dict:
         **latency_summary(seconds),
         "mean_matches": round(sum(found) / len(found), 2),
         "queries_without_match": sum(1 for n in found if n == 0),
+        "exact_title_found_rate": exact_title_found_rate(problems_similar, ctx.seed + 5),
     }
     ctx.log(
-        f"    selector: p50 {selector['p50_ms']:.1f} ms  p95 {selector['p95_ms']:.1f} ms over {len(queries)} queries"
+        f"    selector: p50 {selector['p50_ms']:.1f} ms  p95 {selector['p95_ms']:.1f} ms over {len(queries)} queries;"
+        f" an existing title finds its match {selector['exact_title_found_rate']:.0%} of the time"
     )
 
     headers = {"Authorization": f"Token {ctx.data.token}"}
