@@ -14,6 +14,7 @@ from pathlib import Path
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
+OUTPUTS = ("benchmarks/results.json", "benchmarks/profiles")
 
 
 def _cpu_times() -> tuple[int, int]:
@@ -99,6 +100,9 @@ def describe(database_url: str) -> dict:
         "git": {
             "commit": _git("rev-parse", "HEAD"),
             "branch": _git("rev-parse", "--abbrev-ref", "HEAD"),
-            "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+            # The run's own outputs do not count: they change during every run.
+            "dirty": bool(
+                _git("status", "--porcelain", "--untracked-files=no", "--", ".", *(f":!{p}" for p in OUTPUTS))
+            ),
         },
     }
