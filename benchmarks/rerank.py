@@ -1,0 +1,215 @@
+"""Full re-rank after a policy change, against two baselines over the same rows.
+
+- product: `scoring.services.policy_update` commits a new policy; after commit the re-rank job
+  goes to a freshly started Celery worker, and the clock stops when the job is done. Two
+  changes are made (a new weight, then back to the defaults), so the data ends as it began and
+  there are two samples. The worker's peak RSS comes from /proc (VmHWM of its pool process).
+- ORM loop: each problem, its site reports and evidence loaded through the ORM, scored by the
+  same pure function, and its score saved with `save()`; then each rank saved the same way.
+  Timed on an evenly spread sample and extrapolated to every problem when the full loop would
+  be too slow; always rolled back.
+- bare SQL: one UPDATE touching every score row, the floor of writing them at all; rolled back.
+"""
+
+from __future__ import annotations
+
+import time
+
+DEFAULT_WEIGHTS = {
+    "after_hours_weight": 0.5,
+    "patient_weight": 0.25,
+    "breadth_weight": 1.0,
+    "default_effort_weeks": 2.0,
+}
+CHANGED_WEIGHTS = {**DEFAULT_WEIGHTS, "breadth_weight": 1.5}
+JOB_TIMEOUT_SECONDS = 900
+RESULT_FIELDS = [
+    "priority",
+    "value_hours_per_week",
+    "provider_hours_per_week",
+    "patient_hours_per_week",
+    "cost_hours_per_week",
+    "provider_hours_unweighted",
+    "sites_affected",
+    "sites",
+    "breadth",
+    "confidence",
+    "effort_weeks",
+    "effort_estimated",
+    "policy_version",
+]
+
+
+def _wait_for_job(job_id, *, timeout: float) -> tuple[str, float]:
+    from scoring.models import JobState, RerankJob
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = RerankJob.objects.filter(pk=job_id).values_list("state", flat=True).first()
+        if state in (JobState.DONE, JobState.FAILED):
+            return state, time.perf_counter()
+        time.sleep(0.05)
+    return "timeout", time.perf_counter()
+
+
+def product_rerank(ctx) -> dict:
+    from intake.models import User
+    from scoring.services import policy_update
+
+    actor = User.objects.get(username=ctx.data.username)
+    runs = []
+    with ctx.worker() as worker:
+        idle = worker.memory_mb()
+        for weights in (CHANGED_WEIGHTS, DEFAULT_WEIGHTS):
+            started = time.perf_counter()
+            _, job = policy_update(actor=actor, **weights)
+            state, finished = _wait_for_job(job.pk, timeout=JOB_TIMEOUT_SECONDS)
+            runs.append({"weights": weights, "state": state, "seconds": round(finished - started, 2)})
+            ctx.log(f"    policy change → re-rank job {state} in {finished - started:.1f}s")
+        memory = worker.memory_mb()
+    done = [r["seconds"] for r in runs if r["state"] == "done"]
+    return {
+        "runs": runs,
+        "seconds": max(done) if len(done) == len(runs) else None,
+        "worker_idle_rss_mb": idle["pool_rss_mb"],
+        "worker_peak_rss_mb": memory["pool_peak_rss_mb"],
+        "worker_memory": memory,
+    }
+
+
+def _evenly_spread(ids: list[int], count: int) -> list[int]:
+    if count >= len(ids):
+        return ids
+    step = len(ids) / count
+    return [ids[int(i * step)] for i in range(count)]
+
+
+def _inputs_through_orm(problem, sites: dict, active_sites: int):
+    """A problem's score inputs read the obvious way: its own and merged-in rows, related objects loaded."""
+    from intake.models import Evidence, EvidenceKind, Problem, SiteReport
+    from scoring.engine import Fact, Inputs, Report
+
+    sources = [problem.pk, *Problem.objects.filter(merged_into=problem).values_list("pk", flat=True)]
+    latest: dict[tuple[int, int], SiteReport] = {}
+    for report in SiteReport.objects.filter(problem_id__in=sources).select_related("site").order_by("updated_at", "id"):
+        latest[(report.site_id, report.reporter_id)] = report
+    scored = [EvidenceKind.TIME_STUDY, EvidenceKind.EHR_METRIC, EvidenceKind.COST_REPORT]
+    evidence = (
+        Evidence.objects.filter(problem_id__in=sources, kind__in=scored)
+        .select_related("site")
+        .order_by("created_at", "id")
+    )
+    facts = [
+        Fact(
+            kind=e.kind,
+            value=e.value,
+            created_at=e.created_at,
+            order=e.id,
+            site=e.site.code if e.site else None,
+            sample_size=e.sample_size,
+        )
+        for e in evidence
+    ]
+    reports = [
+        Report(
+            site=r.site.code,
+            minutes_lost_per_occurrence=r.minutes_lost_per_occurrence,
+            occurrences_per_shift=r.occurrences_per_shift,
+            providers_affected_pct=r.providers_affected_pct,
+            after_hours_pct=r.after_hours_pct,
+            patient_wait_minutes=r.patient_wait_minutes,
+            visits_affected_pct=r.visits_affected_pct,
+        )
+        for r in latest.values()
+    ]
+    used = {r.site for r in reports} | {f.site for f in facts if f.site}
+    return Inputs(
+        sites={code: facts_ for code, facts_ in sites.items() if code in used},
+        reports=reports,
+        evidence=facts,
+        active_sites=active_sites,
+        effort_weeks=problem.effort_weeks,
+    )
+
+
+def orm_loop(ctx) -> dict:
+    """Load, score and save() each problem through the ORM, then save() each rank; on a sample, rolled back."""
+    from django.db import transaction
+
+    from intake.models import OPEN_STATUSES, Problem, Site
+    from scoring.engine import SiteFacts, score
+    from scoring.models import ProblemScore
+    from scoring.selectors import policy_as_engine, policy_current
+
+    ids = list(Problem.objects.order_by("id").values_list("id", flat=True))
+    sample = _evenly_spread(ids, ctx.plan.orm_sample)
+    open_count = Problem.objects.filter(status__in=OPEN_STATUSES).count()
+    with transaction.atomic():
+        started = time.perf_counter()
+        policy = policy_as_engine(policy_current())
+        all_sites = list(Site.objects.all())
+        sites = {s.code: SiteFacts(s.code, s.providers, s.shifts_per_week, s.visits_per_week) for s in all_sites}
+        active_sites = sum(s.active for s in all_sites)
+        for pid in sample:
+            problem = Problem.objects.select_related("score").get(pk=pid)
+            result = score(_inputs_through_orm(problem, sites, active_sites), policy)
+            stored = problem.score
+            for field in RESULT_FIELDS:
+                setattr(stored, field, getattr(result, field))
+            stored.inputs_version = problem.inputs_version
+            stored.is_open = problem.status in OPEN_STATUSES
+            stored.save()
+        per_problem = (time.perf_counter() - started) / len(sample)
+
+        rank_sample = min(ctx.plan.orm_sample, open_count)
+        started = time.perf_counter()
+        ordered = ProblemScore.objects.filter(is_open=True).order_by("-priority", "created_at", "problem_id")
+        for place, stored in enumerate(ordered[:rank_sample].iterator(), start=1):
+            stored.rank = place
+            stored.save(update_fields=["rank"])
+        per_rank = (time.perf_counter() - started) / max(rank_sample, 1)
+        transaction.set_rollback(True)
+    estimate = per_problem * len(ids) + per_rank * open_count
+    extrapolated = len(sample) < len(ids) or rank_sample < open_count
+    return {
+        "sample_problems": len(sample),
+        "sample_ranks": rank_sample,
+        "ms_per_problem": round(per_problem * 1000, 3),
+        "ms_per_rank_save": round(per_rank * 1000, 3),
+        "seconds": round(estimate, 1),
+        "extrapolated": extrapolated,
+    }
+
+
+def bare_update(ctx) -> dict:
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute("UPDATE scoring_problemscore SET priority = priority, scored_at = now()")
+        seconds = time.perf_counter() - started
+        rows = cursor.rowcount
+        transaction.set_rollback(True)
+    return {"rows": rows, "seconds": round(seconds, 3)}
+
+
+def measure(ctx) -> dict:
+    from intake.models import OPEN_STATUSES, Problem
+
+    result = {
+        "problems": Problem.objects.count(),
+        "open_problems": Problem.objects.filter(status__in=OPEN_STATUSES).count(),
+        "product": product_rerank(ctx),
+    }
+    result["orm_loop"] = orm_loop(ctx)
+    ctx.log(
+        f"    ORM save loop: {result['orm_loop']['ms_per_problem']:.2f} ms/problem → "
+        f"{result['orm_loop']['seconds']:.0f}s for all{' (extrapolated)' if result['orm_loop']['extrapolated'] else ''}"
+    )
+    result["bare_update"] = bare_update(ctx)
+    ctx.log(f"    bare UPDATE of {result['bare_update']['rows']:,} rows: {result['bare_update']['seconds']:.2f}s")
+    product_seconds = result["product"]["seconds"]
+    if product_seconds:
+        result["speedup_vs_orm_loop"] = round(result["orm_loop"]["seconds"] / product_seconds, 1)
+        result["slowdown_vs_bare_update"] = round(product_seconds / max(result["bare_update"]["seconds"], 1e-6), 1)
+    return result
