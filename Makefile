@@ -27,8 +27,8 @@ install-dev: $(VENV)/.installed-dev ## Create .venv with runtime and test requir
 run: $(VENV)/.installed ## Serve the app with demo data on http://127.0.0.1:$(PORT) (SQLite unless DATABASE_URL)
 	PORT=$(PORT) bin/run.sh
 
-worker: $(VENV)/.installed ## Run a Celery worker with beat (needs CELERY_BROKER_URL, DATABASE_URL; WORKER_BEAT=0 on extra nodes)
-	$(VENV)/bin/celery -A config worker $$([ "$${WORKER_BEAT:-1}" = 0 ] || echo --beat) \
+worker: $(VENV)/.installed ## Run a supervised Celery worker with beat (needs CELERY_BROKER_URL, DATABASE_URL; WORKER_BEAT=0 on extra nodes)
+	bin/worker.sh $$([ "$${WORKER_BEAT:-1}" = 0 ] || echo --beat) \
 		--loglevel=INFO --concurrency=$${WORKER_CONCURRENCY:-2}
 
 services: ## Make sure PostgreSQL and Redis are running (install or start them)

@@ -89,11 +89,9 @@ def _stop(process: subprocess.Popen, timeout: float = 20) -> None:
 @contextmanager
 def _worker(env: dict[str, str], workdir: Path):
     log_path = workdir / "worker.log"
+    # Supervised like `make worker`: a worker that dies on a broker outage is started again.
     command = [
-        str(CELERY),
-        "-A",
-        "config",
-        "worker",
+        str(ROOT / "bin" / "worker.sh"),
         "--beat",
         "--schedule",
         str(workdir / "beat-schedule"),
@@ -106,7 +104,9 @@ def _worker(env: dict[str, str], workdir: Path):
         "INFO",
     ]
     with open(log_path, "ab") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=ROOT, env={**env, "CELERY": str(CELERY)}, stdout=log, stderr=subprocess.STDOUT
+        )
     try:
         deadline = time.monotonic() + 90
         while b" ready." not in log_path.read_bytes():

@@ -23,7 +23,7 @@ export CELERY_ENABLED=false
 if broker_answers; then
   echo "Broker at $CELERY_BROKER_URL answers: starting a Celery worker with beat (log: celery.log)."
   # One worker process: on SQLite (the default here) concurrent writers would only wait on each other.
-  CELERY_ENABLED=true .venv/bin/celery -A config worker --beat --loglevel=INFO --concurrency=1 \
+  CELERY_ENABLED=true bin/worker.sh --beat --loglevel=INFO --concurrency=1 \
     --schedule="${TMPDIR:-/tmp}/bridge-celerybeat-schedule-$PORT" >celery.log 2>&1 &
   worker_pid=$!
   for _ in $(seq 1 60); do
