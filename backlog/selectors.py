@@ -528,12 +528,11 @@ def backlog_fitting_count(rows: QuerySet[Problem], *, capacity_weeks: float) -> 
 def safety_lane(*, policy: ScoringPolicy, limit: int = 25) -> tuple[list[Problem], int]:
     """Open problems with a safety concern, by rank whatever their score, and how many there are."""
     open_safety = Problem.objects.filter(status__in=OPEN_STATUSES, safety_concern=True)
-    listed = open_safety.select_related("score").annotate(score_pending=_pending_annotation(policy.version))
-    # Ranked ones along score_order_idx, then (only if the lane is not full) the unranked ones.
-    rows = list(listed.filter(score__is_open=True).order_by(*RANK_ORDER)[:limit])
-    if len(rows) < limit:
-        unranked = listed.filter(Q(score__isnull=True) | Q(score__is_open=False))
-        rows += unranked.order_by("created_at", "id")[: limit - len(rows)]
+    rows = list(
+        open_safety.select_related("score")
+        .annotate(score_pending=_pending_annotation(policy.version))
+        .order_by(F("score__rank").asc(nulls_last=True), "created_at", "id")[:limit]
+    )
     return rows, open_safety.count()
 
 
