@@ -113,7 +113,9 @@ _SELECTED = (
 )
 _ITEM_KEYS = (*BACKLOG_PROBLEM_COLUMNS, *BACKLOG_SCORE_COLUMNS)
 _OPEN = frozenset(OPEN_STATUSES)
-_AT_ID, _AT_CREATED, _AT_RANK = (_SELECTED.index(name) for name in ("id", "created_at", "score__rank"))
+_AT_ID, _AT_CREATED, _AT_RANK, _AT_PRIORITY = (
+    _SELECTED.index(name) for name in ("id", "created_at", "score__rank", "score__priority")
+)
 _POLICY_IN_FORCE = Subquery(ScoringPolicy.objects.order_by("-version").values("version")[:1])
 
 
@@ -131,11 +133,18 @@ def _backlog_item(row: tuple) -> dict:
 
 @dataclass(frozen=True)
 class BacklogPosition:
-    """Where a row sits in the global order: rank (null for unranked rows last), then created_at, id."""
+    """Where a row sits in the global order: rank (null for unranked rows last), then created_at, id.
+
+    `priority` is the ranked row's priority when the position was taken: with created_at and id it
+    is where that row sat in score_order_idx (priority desc, created_at, problem), the index the
+    SQL reader walks. Only a hint of where to start: rows are chosen by rank, so a missing or stale
+    hint costs index rows, never correctness.
+    """
 
     rank: int | None
     created_at: datetime
     id: int
+    priority: float | None = None
 
 
 @dataclass(frozen=True)
@@ -162,9 +171,26 @@ def _page_sql() -> dict[str, str]:
         ]
     )
     return {
-        "ranked": f"SELECT {columns} FROM {problem} p JOIN {score} s ON s.problem_id = p.id WHERE s.rank IS NOT NULL",
+        # Open scores are exactly the ranked ones (ranks are refreshed in the scores' transaction),
+        # and `s.is_open` lets the planner walk score_order_idx; `rank` itself has no index.
+        "ranked": f"SELECT {columns} FROM {problem} p JOIN {score} s ON s.problem_id = p.id WHERE s.is_open",
         "unranked": f"SELECT {columns} FROM {problem} p LEFT JOIN {score} s ON s.problem_id = p.id "
-        "WHERE s.rank IS NULL",
+        "WHERE s.is_open IS NOT TRUE",
+        # The open score at rank `after.rank` or above, nearest before the hint (walking the index
+        # back from it), and the one at `before.rank` or below, nearest after it.
+        "anchor_after": f"SELECT a.priority, a.created_at, a.problem_id FROM {score} a WHERE a.is_open "
+        "AND a.rank <= %s AND a.priority >= %s AND (a.priority > %s OR (a.created_at, a.problem_id) <= (%s, %s)) "
+        "ORDER BY a.priority ASC, a.created_at DESC, a.problem_id DESC LIMIT 1",
+        "anchor_before": f"SELECT a.priority, a.created_at, a.problem_id FROM {score} a WHERE a.is_open "
+        "AND a.rank >= %s AND a.priority <= %s AND (a.priority < %s OR (a.created_at, a.problem_id) >= (%s, %s)) "
+        "ORDER BY a.priority DESC, a.created_at ASC, a.problem_id ASC LIMIT 1",
+        # Strictly after / before the anchor in score_order_idx order (every row, if there is none).
+        "past_anchor": "AND s.priority <= COALESCE((SELECT priority FROM anchor), 'Infinity'::float8) "
+        "AND (s.priority < COALESCE((SELECT priority FROM anchor), 'Infinity'::float8) "
+        "OR (s.created_at, s.problem_id) > (SELECT created_at, problem_id FROM anchor))",
+        "short_of_anchor": "AND s.priority >= COALESCE((SELECT priority FROM anchor), '-Infinity'::float8) "
+        "AND (s.priority > COALESCE((SELECT priority FROM anchor), '-Infinity'::float8) "
+        "OR (s.created_at, s.problem_id) < (SELECT created_at, problem_id FROM anchor))",
         # A problem counts at a site if it, or a problem merged into it, has a report there. Two
         # EXISTS (not one with an OR inside) so each probes the (problem, site, reporter) index.
         "at_sites": f"(EXISTS (SELECT 1 FROM {report} r JOIN {site} t ON t.id = r.site_id "
@@ -198,7 +224,13 @@ def backlog_page(
         rows.reverse()
 
     def position(row) -> BacklogPosition:
-        return BacklogPosition(rank=row[_AT_RANK], created_at=row[_AT_CREATED], id=row[_AT_ID])
+        ranked = row[_AT_RANK] is not None
+        return BacklogPosition(
+            rank=row[_AT_RANK],
+            created_at=row[_AT_CREATED],
+            id=row[_AT_ID],
+            priority=row[_AT_PRIORITY] if ranked else None,
+        )
 
     return BacklogPage(
         items=[_backlog_item(row) for row in rows],
@@ -234,7 +266,8 @@ def _same_time_id(position: BacklogPosition, lookup: str) -> Q:
 def _page_rows_postgresql(filters: dict, *, after, before, fetch: int) -> list[tuple]:
     """The page's rows with the SQL written out: the API's hot path on PostgreSQL.
 
-    Ranked rows come first, walked along the rank index; unranked rows (never scored yet, or not
+    Ranked rows (open scores) come first, walked along score_order_idx (priority desc, created_at,
+    problem: the ranks' order) from the cursor's hint; unranked rows (never scored yet, or not
     open) follow by created_at, id. Both halves are one UNION ALL under a LIMIT, so PostgreSQL stops
     as soon as the page is full: the unranked half is only read on the last pages. Compiling the
     equivalent ORM union costs more than running it, hence the SQL.
@@ -252,14 +285,26 @@ def _page_rows_postgresql(filters: dict, *, after, before, fetch: int) -> list[t
         where.append(" AND p.safety_concern = %s")
         params.append(filters["safety"])
     condition = "".join(where)
-    # Only open problems have ranks: a listing of closed statuses never walks the rank index.
+    # Only open problems have ranks: a listing of closed statuses never walks the ranked rows.
     any_ranked = not statuses or not _OPEN.isdisjoint(statuses)
 
+    # The ranks' order, in score_order_idx's terms (ties never happen: the id breaks them).
+    forward = "ORDER BY s.priority DESC, s.created_at ASC, s.problem_id ASC"
+    backward = "ORDER BY s.priority ASC, s.created_at DESC, s.problem_id DESC"
     parts: list[tuple[str, list]] = []
+    anchor: tuple[str, list] | None = None
     if before is None:
         if any_ranked and (after is None or after.rank is not None):
-            keyset, values = (" AND s.rank > %s", [after.rank]) if after else ("", [])
-            parts.append((f"{sql['ranked']}{condition}{keyset} ORDER BY s.rank LIMIT %s", [*params, *values, fetch]))
+            keyset, values = "", []
+            if after is not None:
+                # Rows ranked below the cursor's rank now (ranks may have moved since). Every open
+                # row before the anchor ranks at most after.rank, so the walk starts there.
+                keyset, values = " AND s.rank > %s", [after.rank]
+                if after.priority is not None:
+                    hint = [after.priority, after.priority, after.created_at, after.id]
+                    anchor = (sql["anchor_after"], [after.rank, *hint])
+                    keyset += " " + sql["past_anchor"]
+            parts.append((f"{sql['ranked']}{condition}{keyset} {forward} LIMIT %s", [*params, *values, fetch]))
         keyset, values = ("", [])
         if after is not None and after.rank is None:
             keyset, values = " AND (p.created_at, p.id) > (%s, %s)", [after.created_at, after.id]
@@ -275,17 +320,23 @@ def _page_rows_postgresql(filters: dict, *, after, before, fetch: int) -> list[t
             )
         )
         if any_ranked:
-            parts.append((f"{sql['ranked']}{condition} ORDER BY s.rank DESC LIMIT %s", [*params, fetch]))
+            parts.append((f"{sql['ranked']}{condition} {backward} LIMIT %s", [*params, fetch]))
     else:
-        parts.append(
-            (f"{sql['ranked']}{condition} AND s.rank < %s ORDER BY s.rank DESC LIMIT %s", [*params, before.rank, fetch])
-        )
+        keyset, values = " AND s.rank < %s", [before.rank]
+        if before.priority is not None:
+            hint = [before.priority, before.priority, before.created_at, before.id]
+            anchor = (sql["anchor_before"], [before.rank, *hint])
+            keyset += " " + sql["short_of_anchor"]
+        parts.append((f"{sql['ranked']}{condition}{keyset} {backward} LIMIT %s", [*params, *values, fetch]))
     query_params = [value for _, values in parts for value in values]
     if len(parts) == 1:
         query = parts[0][0]
     else:
         query = " UNION ALL ".join(f"({part})" for part, _ in parts) + " LIMIT %s"
         query_params.append(fetch)
+    if anchor is not None:
+        query = f"WITH anchor AS ({anchor[0]}) {query}"
+        query_params = [*anchor[1], *query_params]
 
     # JIT is off for the connection (config/settings/base.py): the planner cannot estimate the
     # per-site EXISTS and would JIT-compile a page that reads a few hundred index rows.
@@ -436,6 +487,9 @@ def _pending_annotation(policy_version: int) -> Case:
 
 # Listings show titles, not the texts behind them: leave those in the database.
 LONG_TEXT_FIELDS = ("statement", "proposed_solution", "safety_details", "decline_reason")
+# The ranks' order among open scores (they are refreshed with the scores, so equal to ordering by
+# score__rank), in the terms of score_order_idx so that a short list walks that index.
+RANK_ORDER = (F("score__priority").desc(), F("score__created_at").asc(), F("score__problem_id").asc())
 LISTING_ORDER = (F("score__rank").asc(nulls_last=True), F("created_at").asc(), F("id").asc())
 
 
@@ -523,9 +577,9 @@ def network_matrix(*, limit: int = 30) -> NetworkMatrix:
     `site_loads` gives per site the number of open problems it reports.
     """
     top = list(
-        Problem.objects.filter(status__in=OPEN_STATUSES, score__rank__isnull=False)
+        Problem.objects.filter(status__in=OPEN_STATUSES, score__is_open=True)
         .select_related("score")
-        .order_by("score__rank")[:limit]
+        .order_by(*RANK_ORDER)[:limit]
     )
     top_ids = [p.pk for p in top]
     marked: dict[int, set[int]] = {}

@@ -44,6 +44,9 @@ class ProblemScore(models.Model):
     `inputs_version` and `policy_version` record what the score was computed from; when the
     problem's inputs_version or the policy in force differs, the score is pending.
     `rank` is the place among open problems (1 = top), null when not open or not yet ranked.
+    It is refreshed in the same transaction as the scores, so among open scores rank order is
+    (priority desc, created_at, problem) order: listings walk score_order_idx, and `rank` has no
+    index, so the many rank-only UPDATEs of a refresh are HOT (see migration 0004, fillfactor 70).
     """
 
     problem = models.OneToOneField(Problem, primary_key=True, on_delete=models.CASCADE, related_name="score")
@@ -68,7 +71,6 @@ class ProblemScore(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["rank"], name="score_rank_idx", condition=Q(rank__isnull=False)),
             models.Index(
                 models.F("priority").desc(),
                 "created_at",

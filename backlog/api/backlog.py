@@ -2,7 +2,9 @@
 
 One SQL query for the page (backlog.selectors.backlog_page returns plain dicts), no
 serializer per row, JSON written by orjson. Keyset paging: a cursor is the position (rank,
-created_at, id) of the page's last (or first) row, so a page costs the same at any depth.
+created_at, id) of the page's last (or first) row, so a page costs the same at any depth, plus
+that row's priority, where the reader starts walking the ranks' index (a JSON number: orjson
+writes the shortest text that reads back as the same float).
 `?format=csv` (or `Accept: text/csv`) streams every row matching the filters as CSV.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import csv
+import math
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
@@ -82,7 +85,7 @@ def _filters(request) -> dict:
 
 
 def _encode_cursor(direction: str, position: BacklogPosition) -> str:
-    raw = orjson.dumps([direction, position.rank, position.created_at.isoformat(), position.id])
+    raw = orjson.dumps([direction, position.rank, position.created_at.isoformat(), position.id, position.priority])
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -90,21 +93,30 @@ def _is_int(value, high: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= high
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def _decode_cursor(token: str) -> tuple[str, BacklogPosition]:
     try:
-        direction, rank, created_at, pk = orjson.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        direction, rank, created_at, pk, priority = orjson.loads(
+            base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        )
         created = datetime.fromisoformat(created_at)
     except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):
         raise serializers.ValidationError({"cursor": [INVALID_CURSOR]}) from None
     valid = (
         direction in (NEXT, PREVIOUS)
         and (rank is None or _is_int(rank, INT32_MAX))
+        and (priority is None or (rank is not None and _is_number(priority)))
         and _is_int(pk, ID_MAX)
         and created.tzinfo is not None
     )
     if not valid:
         raise serializers.ValidationError({"cursor": [INVALID_CURSOR]})
-    return direction, BacklogPosition(rank=rank, created_at=created, id=pk)
+    return direction, BacklogPosition(
+        rank=rank, created_at=created, id=pk, priority=None if priority is None else float(priority)
+    )
 
 
 def _problem_url_head(request) -> str:

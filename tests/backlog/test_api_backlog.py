@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 
@@ -303,3 +304,32 @@ def test_unknown_site_matches_nothing(api_as, clinician, ranked):
     assert response.status_code == 200
     assert response.json()["results"] == []
     assert Problem.objects.count() == 7
+
+
+@pytest.mark.parametrize("size", [1, 2, 3])
+@pytest.mark.django_db
+def test_pages_break_cleanly_between_problems_of_equal_priority(api_as, clinician, site, size):
+    """Equal priorities are ordered by creation time, then id: a page boundary may fall between them."""
+    top, tied, bottom = problem_with(site, 12), [problem_with(site, 7) for _ in range(3)], problem_with(site, 2)
+    # tied[0] is created last; tied[1] and tied[2] at the same instant, so their id decides.
+    moment = tied[1].created_at
+    Problem.objects.filter(pk=tied[0].pk).update(created_at=moment + timedelta(seconds=1))
+    Problem.objects.filter(pk=tied[2].pk).update(created_at=moment)
+    scores_recompute(problem_ids=[p.pk for p in (top, *tied, bottom)])
+    client = api_as(clinician)
+    expected = [top.pk, tied[1].pk, tied[2].pk, tied[0].pk, bottom.pk]
+
+    pages, url = [], f"/api/v1/backlog/?page_size={size}"
+    while url:
+        pages.append(client.get(url).json())
+        url = pages[-1]["next"]
+    backwards, url = [], pages[-1]["previous"]
+    while url:
+        backwards.append(client.get(url).json())
+        url = backwards[-1]["previous"]
+
+    items = [item for page in pages for item in page["results"]]
+    assert len({item["priority"] for item in items[1:4]}) == 1
+    assert [item["id"] for item in items] == expected
+    assert [item["rank"] for item in items] == [1, 2, 3, 4, 5]
+    assert [ids(page) for page in reversed(backwards)] == [ids(page) for page in pages[:-1]]

@@ -43,7 +43,17 @@ def backlog(db, site, other_site):
 
 
 def positions(rows):
-    return [BacklogPosition(rank=row[8], created_at=row[7], id=row[0]) for row in rows]
+    """Each row's position without a hint, with the row's priority as the hint (what the API's
+    cursors carry), and with a wrong one (a stale cursor): the rows chosen must not depend on it."""
+    result = []
+    for row in rows:
+        rank, created_at, pk, priority = row[8], row[7], row[0], row[9]
+        result.append(BacklogPosition(rank=rank, created_at=created_at, id=pk))
+        if rank is not None:
+            result.append(BacklogPosition(rank=rank, created_at=created_at, id=pk, priority=priority))
+            result.append(BacklogPosition(rank=rank, created_at=created_at, id=pk, priority=priority * 2 + 1))
+            result.append(BacklogPosition(rank=rank, created_at=created_at, id=pk, priority=priority / 3))
+    return result
 
 
 def read(reader, given, **where):
