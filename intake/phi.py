@@ -174,7 +174,8 @@ _FULL_NAME = rf"{_NAME_TOKEN}(?:\s+{_PARTICLE}*{_NAME_TOKEN}){{0,2}}"
 
 _HONORIFIC = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Mister|Master)\b\.?\s+(?P<name>{_PARTICLE}*{_FULL_NAME})")
 _PATIENT_CUE = re.compile(
-    r"(?i:\b(?:patient|pt|client)s?\b(?:['’]s)?\.?)"
+    # Only the abbreviation takes a period ("pt. Lopez"); "…a patient. Nurses keep…" ends a sentence.
+    r"(?i:\b(?:(?:patient|client)s?\b(?:['’]s)?|pts?\b\.?))"
     r"(?:\s*[:,-]\s*|\s+)(?:(?i:named|called|is|was|name\s+is)\s+)?"
     rf"(?P<name>{_FULL_NAME})"
 )
@@ -261,6 +262,8 @@ def _name_spans(text: str) -> Iterator[tuple[int, int]]:
             yield match.start(), match.end()
     for match in _PATIENT_CUE.finditer(text):
         first_word = match.group("name").split()[0]
+        if _STAFF_TITLE.fullmatch(first_word) or _STAFF_TITLE.fullmatch(first_word.removesuffix("s")):
+            continue  # "patients Nurse Kim saw", "pt. Nurses keep a list": staff, not a patient
         if not _is_not_a_name(first_word) and not _INSTITUTION_AFTER.match(text[match.end() :]):
             yield match.start("name"), match.end("name")
     firsts, lasts = _name_lists()

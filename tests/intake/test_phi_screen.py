@@ -80,6 +80,10 @@ def test_each_kind_of_identifier_is_found_where_it_is(text, kind, found):
         "The DOB field accepts future dates and the MRN field is too short.",
         "Patients born before 1950 get the geriatric template.",
         "The Rose Hill clinic and the Main Street clinic use different forms.",
+        # A sentence that ends on "patient." does not make the next sentence's first word a name.
+        "Two providers share one patient. Nurses keep a paper list of who saw whom.",
+        "Every note asks twice about the patient. Providers skip the second one.",
+        "The patients Nurse Kim triaged were listed twice.",
     ],
 )
 def test_clean_problem_texts_are_not_refused(text):
