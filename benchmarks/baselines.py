@@ -66,11 +66,15 @@ ITEM_FIELDS = [*PROBLEM_FIELDS, *SCORE_FIELDS, "score_pending", "url"]
 
 
 def first_page_queryset():
-    """The backlog's first page as a plain ORM query: open problems in rank order, with their scores."""
+    """The backlog's first page as a plain ORM query: open problems in rank order, with their scores.
+
+    Rank order is (priority desc, created_at, id) among open scores, which `score_order_idx` serves;
+    `rank` itself has no index (scoring/models.py), so ordering by it would make the baseline pay
+    for a sort the product does not, and flatter the comparison."""
     return (
-        Problem.objects.filter(status__in=OPEN_STATUSES, score__rank__isnull=False)
+        Problem.objects.filter(status__in=OPEN_STATUSES, score__is_open=True, score__rank__isnull=False)
         .select_related("score")
-        .order_by("score__rank")
+        .order_by("-score__priority", "score__created_at", "score__problem_id")
     )
 
 
