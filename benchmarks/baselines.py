@@ -29,39 +29,16 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from backlog import selectors as backlog_selectors
-from backlog.selectors import score_is_pending
+from backlog.selectors import BACKLOG_PROBLEM_COLUMNS, BACKLOG_SCORE_COLUMNS, score_is_pending
 from intake.models import OPEN_STATUSES, Problem
 from scoring.models import ScoringPolicy
 from scoring.selectors import policy_current
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-PROBLEM_FIELDS = [
-    "id",
-    "title",
-    "status",
-    "workflow_area",
-    "safety_concern",
-    "external_ref",
-    "version",
-    "created_at",
-]
-SCORE_FIELDS = [
-    "rank",
-    "priority",
-    "value_hours_per_week",
-    "provider_hours_per_week",
-    "patient_hours_per_week",
-    "cost_hours_per_week",
-    "sites_affected",
-    "sites",
-    "breadth",
-    "confidence",
-    "effort_weeks",
-    "effort_estimated",
-    "policy_version",
-    "scored_at",
-]
+# The same columns as the product's backlog rows (product.md §7).
+PROBLEM_FIELDS = list(BACKLOG_PROBLEM_COLUMNS)
+SCORE_FIELDS = list(BACKLOG_SCORE_COLUMNS)
 ITEM_FIELDS = [*PROBLEM_FIELDS, *SCORE_FIELDS, "score_pending", "url"]
 
 
