@@ -408,13 +408,11 @@ class ProblemDetail:
     merged_problems: list[Problem]
 
 
-def outcome_summary(problem: Problem, *, per_site, sites_by_code, estimate_hours: float | None) -> OutcomeSummary:
+def outcome_summary(problem: Problem, *, per_site, estimate_hours: float | None) -> OutcomeSummary:
     answers = list(Outcome.objects.filter(problem=problem).select_related("site"))
     if not answers:
         return OutcomeSummary(0, None, None, None, None, None)
     p_by_site = {s.site: s.providers_affected_pct for s in per_site}
-    from scoring.selectors import site_facts
-
     facts_by_id, _ = site_facts()
     facts = {f.code: f for f in facts_by_id.values()}
     realized = realized_provider_hours(
@@ -461,7 +459,6 @@ def problem_detail(problem_id: int) -> ProblemDetail:
         outcomes=outcome_summary(
             problem,
             per_site=current.per_site,
-            sites_by_code=inputs.inputs.sites,
             estimate_hours=current.provider_hours_unweighted,
         ),
         history=list(ScoreHistory.objects.filter(problem=problem).order_by("at", "id")),

@@ -180,7 +180,7 @@ def problem_merge(*, problem_id: int, into_id: int, actor: User, version: int | 
     return source
 
 
-def _respondent_site_check(problem: Problem, site: Site) -> None:
+def _refuse_until_delivered(problem: Problem) -> None:
     if problem.status not in (Status.DELIVERED, Status.MEASURED):
         raise ValidationError({"non_field_errors": ["Outcome answers open once the change is delivered."]})
 
@@ -197,7 +197,7 @@ def outcome_answer(
     minutes_saved_per_shift: float,
 ) -> tuple[Outcome, bool]:
     """Add or replace `respondent`'s answer for `site`. Only once the problem is delivered."""
-    _respondent_site_check(problem, site)
+    _refuse_until_delivered(problem)
     return Outcome.objects.update_or_create(
         problem=problem,
         site=site,
