@@ -8,6 +8,7 @@ import pytest
 
 from intake.models import Problem, Role, Status
 from scoring.services import scores_recompute
+from tests.backlog.spec_fields import SCORE_FIELDS
 from tests.factories import ProblemFactory, SiteReportFactory
 
 ITEM_KEYS = {
@@ -20,20 +21,7 @@ ITEM_KEYS = {
     "version",
     "url",
     "created_at",
-    "rank",
-    "priority",
-    "value_hours_per_week",
-    "provider_hours_per_week",
-    "patient_hours_per_week",
-    "cost_hours_per_week",
-    "sites_affected",
-    "sites",
-    "breadth",
-    "confidence",
-    "effort_weeks",
-    "effort_estimated",
-    "policy_version",
-    "scored_at",
+    *SCORE_FIELDS,
     "score_pending",
 }
 

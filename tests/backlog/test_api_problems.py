@@ -8,6 +8,7 @@ from django.utils import timezone
 from backlog.models import Outcome, TriageAudit
 from intake.models import Evidence, Problem, Role, SiteReport, Status
 from scoring.services import scores_recompute
+from tests.backlog.spec_fields import SCORE_FIELDS
 from tests.factories import ProblemFactory, SiteReportFactory, UserFactory
 
 INTAKE = {
@@ -69,24 +70,7 @@ def test_intake_creates_the_problem_and_its_first_site_report(api_as, clinician,
     }
     # Not committed inside this test's transaction, so not scored yet: null fields, pending.
     assert body["score"]["score_pending"] is True
-    assert {k: v for k, v in body["score"].items() if k != "score_pending"} == dict.fromkeys(
-        [
-            "rank",
-            "priority",
-            "value_hours_per_week",
-            "provider_hours_per_week",
-            "patient_hours_per_week",
-            "cost_hours_per_week",
-            "sites_affected",
-            "sites",
-            "breadth",
-            "confidence",
-            "effort_weeks",
-            "effort_estimated",
-            "policy_version",
-            "scored_at",
-        ]
-    )
+    assert {k: v for k, v in body["score"].items() if k != "score_pending"} == dict.fromkeys(SCORE_FIELDS)
 
 
 @pytest.mark.django_db(transaction=True)
