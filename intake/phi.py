@@ -25,8 +25,8 @@ clinical cues ("MR#", "pt", "D.O.B.") and the provider-name exceptions written h
 thing (phone formats the world over) well, so it is used; Faker (already used by the tests'
 factories) supplies name lists that would otherwise be copied in by hand.
 
-Measured with `python -m tests.intake.phi_eval` on shared/phi/samples.jsonl and on
-tests/intake/phi_heldout.jsonl (other names, phrasings and templates, written apart).
+Measured with `python -m tests.intake.phi_eval` on tests/data/phi/samples.jsonl and on
+tests/data/phi/heldout.jsonl (other names, phrasings and templates, written apart).
 """
 
 from __future__ import annotations

@@ -14,7 +14,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_ENABLED = env_bool("CELERY_ENABLED", False)
 # One broker per parallel test process (pytest-xdist names them gw0, gw1, …), like the databases.
 _XDIST_INDEX = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:])
-TEST_BROKER_PORT = int(os.environ.get("TEST_BROKER_PORT") or 6391 + _XDIST_INDEX)
+# TEST_BROKER_PORT_BASE moves the whole range, so that two checkouts can run their suites at once.
+TEST_BROKER_PORT = int(
+    os.environ.get("TEST_BROKER_PORT") or int(os.environ.get("TEST_BROKER_PORT_BASE", "6391")) + _XDIST_INDEX
+)
 CELERY_BROKER_URL = f"redis://127.0.0.1:{TEST_BROKER_PORT}/0"
 SCORE_COALESCE_URL = CELERY_BROKER_URL
 # Worker tests hold a recompute open this long so they can kill the worker in the middle of it.

@@ -2,8 +2,8 @@
 
     python -m tests.intake.phi_eval [path ...]
 
-prints recall over the `phi: true` rows and the share of `phi: false` rows refused, for the shared
-sample set and this package's held-out-style set by default, with every miss and false refusal.
+prints recall over the `phi: true` rows and the share of `phi: false` rows refused, for the
+specification's sample set and this package's held-out-style set by default, with every miss and false refusal.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from pathlib import Path
 
 from intake.phi import phi_find
 
-REPO = Path(__file__).resolve().parents[2]
-SAMPLES = REPO.parent / "shared" / "phi" / "samples.jsonl"
-HELDOUT = Path(__file__).resolve().parent / "phi_heldout.jsonl"
+DATA = Path(__file__).resolve().parents[1] / "data" / "phi"
+# The labelled sample set the specification came with, kept in the project as its own test data.
+SAMPLES = DATA / "samples.jsonl"
+HELDOUT = DATA / "heldout.jsonl"
 
 
 @dataclass
