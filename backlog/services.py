@@ -7,14 +7,11 @@ the scoring side re-ranks it after commit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from intake.models import ALLOWED_MOVES, Problem, Role, Site, Status, User
+from intake.models import ALLOWED_MOVES, Problem, Role, Site, Status, User, VersionConflict
 from intake.phi import phi_screen_fields
 from intake.stale import problems_mark_stale
 
@@ -28,23 +25,6 @@ IT_LEAD_MOVES = {
 }
 TRIAGE_FIELDS = ("status", "decline_reason", "effort_weeks", "external_ref")
 UNSET = object()
-
-
-@dataclass
-class VersionConflict(Exception):
-    """The caller's version is not the problem's current one: someone else changed it first."""
-
-    current_version: int
-    changed_by: str | None
-    changed_at: datetime | None
-
-    def __str__(self) -> str:
-        who = f" by {self.changed_by}" if self.changed_by else ""
-        when = f" at {self.changed_at.isoformat()}" if self.changed_at else ""
-        return (
-            f"This problem was changed{who}{when}; it is now at version {self.current_version}. "
-            "Reload it and apply your change again."
-        )
 
 
 def allowed_moves(*, actor: User, status: str) -> list[str]:

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from intake.models import ALLOWED_MOVES, EvidenceKind, Problem, Role, Status
+from intake.models import ALLOWED_MOVES, EvidenceKind, Problem, Role, Status, VersionConflict
 from intake.services import evidence_add, site_report_upsert
 from scoring.selectors import policy_current
 
@@ -47,7 +47,7 @@ from .selectors import (
     problems_of_user,
     safety_lane,
 )
-from .services import VersionConflict, allowed_moves, outcome_answer, problem_merge, problem_triage
+from .services import allowed_moves, outcome_answer, problem_merge, problem_triage
 
 REPORTER_ROLES = (Role.CLINICIAN, Role.INFORMATICS, Role.PRODUCT_MANAGER)
 MEASURER_ROLES = (Role.INFORMATICS, Role.PRODUCT_MANAGER)

@@ -4,6 +4,9 @@ Every range and uniqueness rule of product.md §3 is a database constraint; form
 serializers repeat them only to give friendly messages.
 """
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -176,6 +179,23 @@ class Problem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+@dataclass
+class VersionConflict(Exception):
+    """A write carried a `version` that is not the problem's current one: someone else changed it first."""
+
+    current_version: int
+    changed_by: str | None
+    changed_at: datetime | None
+
+    def __str__(self) -> str:
+        who = f" by {self.changed_by}" if self.changed_by else ""
+        when = f" at {self.changed_at.isoformat()}" if self.changed_at else ""
+        return (
+            f"This problem was changed{who}{when}; it is now at version {self.current_version}. "
+            "Reload it and apply your change again."
+        )
 
 
 class SiteReport(models.Model):

@@ -30,10 +30,10 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from intake.api.pagination import INVALID_CURSOR, PAGE_PARAMETERS, page_size_from
-from intake.api.renderers import OrjsonRenderer
-from intake.api.schema import READ, errors
-from intake.api.serializers import ID_MAX, INT32_MAX, SITE_CODE
+from api.fields import ID_MAX, INT32_MAX, SITE_CODE
+from api.pagination import INVALID_CURSOR, PAGE_PARAMETERS, page_size_from
+from api.renderers import OrjsonRenderer
+from api.schema import READ, errors
 from intake.models import Problem, Status, WorkflowArea
 
 from ..selectors import BACKLOG_COLUMNS, BacklogPosition, backlog_all, backlog_page

@@ -15,8 +15,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from intake.api.permissions import MEASURERS, SUBMITTERS, TRIAGERS, roles_sentence, writers
-from intake.api.schema import READ, WRITE, errors
+from api.permissions import MEASURERS, SUBMITTERS, TRIAGERS, roles_sentence, writers
+from api.schema import READ, WRITE, errors
 from intake.models import EvidenceKind, Problem, Role
 from intake.selectors import problems_similar
 from intake.services import ReportValues, evidence_add, problem_submit, site_report_upsert

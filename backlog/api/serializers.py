@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from intake.api.serializers import (
+from api.fields import (
     ID_MAX,
     INT32_MAX,
     RangeField,

@@ -8,9 +8,9 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from intake.api.permissions import writers
-from intake.api.schema import READ, WRITE, errors
-from intake.api.serializers import RangeField, StrictSerializer, UsernameField
+from api.fields import RangeField, StrictSerializer, UsernameField
+from api.permissions import writers
+from api.schema import READ, WRITE, errors
 from intake.models import Role
 from scoring.selectors import policy_current
 from scoring.services import policy_update

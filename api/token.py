@@ -10,8 +10,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .fields import StrictSerializer
 from .schema import errors
-from .serializers import StrictSerializer
 
 BAD_CREDENTIALS = "Unable to log in with the username and password given."
 

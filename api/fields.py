@@ -1,4 +1,4 @@
-"""Input pieces every API module shares: strict objects, site codes, ranges, the six report numbers.
+"""Input fields every API module shares: strict objects, site codes, number ranges, usernames.
 
 Serializers only validate and shape data; they never write (services do).
 """
