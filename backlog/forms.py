@@ -12,8 +12,6 @@ from django.core.exceptions import ValidationError
 from intake.models import NOTE_MAX, EvidenceKind, Site, Status, WorkflowArea
 from intake.services import ReportValues
 
-MEASURED_KINDS = (EvidenceKind.TIME_STUDY, EvidenceKind.EHR_METRIC, EvidenceKind.COST_REPORT, EvidenceKind.SURVEY)
-
 
 def _above_zero(value: float | None) -> None:
     if value is not None and value <= 0:

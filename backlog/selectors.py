@@ -33,7 +33,18 @@ from django.db.models import (
 from django.db.models.expressions import RowRange
 from django.db.models.functions import Coalesce
 
-from intake.models import OPEN_STATUSES, AffectedRole, Evidence, EvidenceKind, Problem, Site, SiteReport, Status, User
+from intake.models import (
+    DELIVERED_STATUSES,
+    OPEN_STATUSES,
+    AffectedRole,
+    Evidence,
+    EvidenceKind,
+    Problem,
+    Site,
+    SiteReport,
+    Status,
+    User,
+)
 from scoring.engine import Answer, realized_provider_hours, score
 from scoring.models import ProblemScore, ScoreHistory, ScoringPolicy
 from scoring.selectors import policy_as_engine, policy_current, score_inputs, site_facts
@@ -613,9 +624,6 @@ def network_matrix(*, limit: int = 30) -> NetworkMatrix:
         rows=rows,
         site_loads=[SiteLoad(site=site, open_problems=loads.get(site.pk, 0)) for site in sites],
     )
-
-
-DELIVERED_STATUSES = (Status.DELIVERED, Status.MEASURED)
 
 
 def delivered_problems() -> QuerySet[Problem]:

@@ -1,8 +1,7 @@
-from .models import Role
+from .roles import permissions
 
 
 def roles(request):
-    """Expose the user's roles to templates (navigation shows what each role may use)."""
+    """What the user may do (intake.roles), for templates: navigation shows what each role may use."""
     user = getattr(request, "user", None)
-    user_roles = user.roles if user is not None and user.is_authenticated else set()
-    return {"user_roles": user_roles, "Role": Role}
+    return {"can": permissions(user)}

@@ -100,6 +100,8 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.NEW, Status.NEEDS_INFO, Status.TRIAGED, Status.PLANNED, Status.IN_PROGRESS)
+# Delivered changes: outcome answers are open, and the outcomes page lists them.
+DELIVERED_STATUSES = (Status.DELIVERED, Status.MEASURED)
 
 # The single state machine of product.md §3, whoever calls.
 ALLOWED_MOVES: dict[str, tuple[str, ...]] = {

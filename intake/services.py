@@ -2,7 +2,8 @@
 
 Field ranges are enforced by database constraints and repeated (with friendly messages) by
 forms and serializers; these functions add the rules that need more than one field or row:
-the PHI screen, "one report per (problem, site, reporter)" and stale marking.
+who may write (intake.roles), the PHI screen, "one report per (problem, site, reporter)" and
+stale marking.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .models import (
     User,
 )
 from .phi import phi_screen_fields
+from .roles import Action, evidence_action, require
 from .stale import all_problems_mark_stale, problems_at_site_mark_stale, problems_mark_stale
 
 SIZE_FIELDS = ("providers", "shifts_per_week", "visits_per_week")
@@ -98,6 +100,7 @@ def problem_submit(
     safety_concern: bool = False,
     safety_details: str = "",
 ) -> Problem:
+    require(author, Action.SUBMIT)
     phi_screen_fields(
         {
             "title": title,
@@ -125,6 +128,7 @@ def site_report_upsert(
     *, problem: Problem, site: Site, reporter: User, report: ReportValues
 ) -> tuple[SiteReport, bool]:
     """Add or replace `reporter`'s report of `problem` at `site`. Returns (report, created)."""
+    require(reporter, Action.REPORT)
     _refuse_if_closed_for_input(problem)
     for attempt in range(2):
         try:
@@ -152,6 +156,7 @@ def evidence_add(
     sample_size: int | None = None,
     note: str = "",
 ) -> Evidence:
+    require(added_by, evidence_action(kind))
     _refuse_if_closed_for_input(problem)
     phi_screen_fields({"note": note})
     evidence = Evidence.objects.create(

@@ -17,22 +17,22 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from .forms import FREE_TEXT_FIELDS, SOLUTION_NUDGE, JoinForm, ProblemIntakeForm, reads_like_solution
-from .models import Problem, Role
+from .models import Problem
 from .phi import phi_find, phi_message
+from .roles import Action, may
 from .selectors import problems_similar
 from .services import problem_submit, site_report_upsert
 
-INTAKE_ROLES = (Role.CLINICIAN, Role.INFORMATICS, Role.PRODUCT_MANAGER)
 SIMILAR_LIMIT = 5
 
 
 def intake_role_required(view):
-    """Logged in, and a clinician, informatics or product manager; others get a page that says so."""
+    """Logged in, and a role that may submit problems (intake.roles); others get a page that says so."""
 
     @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not request.user.has_role(*INTAKE_ROLES):
+        if not may(request.user, Action.SUBMIT):
             return render(request, "intake/forbidden.html", status=403)
         return view(request, *args, **kwargs)
 

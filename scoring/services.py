@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from intake.models import Problem, User
+from intake.roles import Action, require
 
 from .models import JobState, PipelineCounter, ProblemScore, RerankJob, ScoringPolicy
 from .selectors import (
@@ -209,6 +210,8 @@ def policy_update(
 
     Making the new version is what marks every problem stale (its score's policy_version is now
     older), in this same transaction."""
+    if actor is not None:  # None: the system itself (a migration's default, a benchmark's reset)
+        require(actor, Action.CHANGE_POLICY)
     current = ScoringPolicy.objects.select_for_update().order_by("-version").first()
     policy = ScoringPolicy.objects.create(
         version=(current.version if current else 0) + 1,

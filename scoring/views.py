@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from intake.models import Role
+from intake.roles import Action, may, require
 
 from .forms import PolicyForm
 from .models import JobState
@@ -23,10 +23,9 @@ def _job_context(job) -> dict:
 
 @login_required
 def policy_page(request):
-    may_change = request.user.has_role(Role.PRODUCT_MANAGER)
+    may_change = may(request.user, Action.CHANGE_POLICY)
     if request.method == "POST":
-        if not may_change:
-            raise PermissionDenied("Only product managers change the scoring policy.")
+        require(request.user, Action.CHANGE_POLICY)
         form = PolicyForm(request.POST)
         if form.is_valid():
             policy, job = policy_update(actor=request.user, **form.cleaned_data)

@@ -12,7 +12,8 @@ from api.fields import INT32_MAX, SITE_CODE, RangeField, StrictSerializer
 from api.pagination import PAGE_PARAMETERS, CodeCursorPagination
 from api.permissions import writers
 from api.schema import READ, WRITE, errors
-from intake.models import Role, Site
+from intake.models import Site
+from intake.roles import Action
 from intake.services import site_create, site_update
 
 
@@ -49,7 +50,7 @@ class SiteListView(GenericAPIView):
     queryset = Site.objects.order_by("code")
     serializer_class = SiteOut
     pagination_class = CodeCursorPagination
-    permission_classes = [writers(Role.ADMIN)]
+    permission_classes = [writers(Action.ADMINISTER)]
     filter_backends: list = []
 
     @extend_schema(
@@ -78,7 +79,7 @@ class SiteListView(GenericAPIView):
 
 
 class SiteDetailView(GenericAPIView):
-    permission_classes = [writers(Role.ADMIN)]
+    permission_classes = [writers(Action.ADMINISTER)]
     serializer_class = SiteOut
     filter_backends: list = []
 

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from api.fields import RangeField, StrictSerializer, UsernameField
 from api.permissions import writers
 from api.schema import READ, WRITE, errors
-from intake.models import Role
+from intake.roles import Action
 from scoring.selectors import policy_current
 from scoring.services import policy_update
 
@@ -40,7 +40,7 @@ class PolicyChangedOut(PolicyOut):
 
 
 class PolicyView(APIView):
-    permission_classes = [writers(Role.PRODUCT_MANAGER)]
+    permission_classes = [writers(Action.CHANGE_POLICY)]
 
     @extend_schema(
         operation_id="scoring_policy_retrieve",

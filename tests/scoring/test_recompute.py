@@ -351,7 +351,7 @@ def test_a_note_is_not_scored_and_marks_nothing(users, site, django_capture_on_c
     before = inputs_version(problem)
     with django_capture_on_commit_callbacks() as callbacks:
         evidence_add(problem=problem, added_by=users[Role.CLINICIAN], kind="note", note="Same at the evening huddle.")
-        evidence_add(problem=problem, added_by=users[Role.CLINICIAN], kind="survey", value=4)
+        evidence_add(problem=problem, added_by=users[Role.INFORMATICS], kind="survey", value=4)
     assert (inputs_version(problem), callbacks) == (before, [])
 
 

@@ -222,11 +222,14 @@ class DemoLoader:
                 note=note,
             )
             self.data.count("evidence")
+        # Frustration surveys are answered by the reporters and entered by informatics (measured evidence).
         for key, answers in demo_data.SURVEYS.items():
             reporters = self.data.reporters[key]
             for index, value in enumerate(answers):
-                site, user = reporters[index % len(reporters)]
-                evidence_add(problem=self.data.problems[key], added_by=user, kind="survey", value=value, site=site)
+                site, _ = reporters[index % len(reporters)]
+                evidence_add(
+                    problem=self.data.problems[key], added_by=informatics, kind="survey", value=value, site=site
+                )
                 self.data.count("evidence")
 
     def _notes(self) -> None:
