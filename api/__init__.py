@@ -1,9 +1,10 @@
-"""The REST API's shared plumbing, used by every app's endpoints (intake.api, scoring.api, backlog.api).
+"""The REST API's shared plumbing, and the endpoints of what comes in first (tokens, sites).
 
-Authentication (cached tokens) and the token endpoint, the one JSON parser and renderer, the one
+Authentication (cached tokens) and POST /auth/token/, the one JSON parser and renderer, the one
 error shape and its exception handler, paging, the OpenAPI error descriptions, the role-based
-permission classes (which read intake.roles) and the input fields every endpoint shares. No
-endpoint of a domain lives here: each app keeps its own under `<app>/api/`.
+permission classes (which read intake.roles) and the input fields every endpoint shares; and the
+sites endpoints, intake's only API (intake itself holds no DRF code). Scoring's and the backlog's
+endpoints live in scoring/api/ and backlog/api/ and use this package.
 
-Dependencies: api → intake (roles, sites, the version conflict); the apps' `api/` modules → api.
+Dependencies: api → intake (roles, sites, the version conflict); scoring.api, backlog.api → api.
 """

@@ -1,7 +1,10 @@
 from django.urls import path
 
+from .sites import SiteDetailView, SiteListView
 from .token import AuthTokenView
 
 urlpatterns = [
     path("auth/token/", AuthTokenView.as_view(), name="api-auth-token"),
+    path("sites/", SiteListView.as_view(), name="api-sites"),
+    path("sites/<slug:code>/", SiteDetailView.as_view(), name="api-site"),
 ]

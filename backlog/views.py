@@ -36,16 +36,10 @@ from .forms import (
     TriageForm,
     apply_service_errors,
 )
-from .selectors import (
-    backlog_fitting_count,
-    backlog_page_rows,
-    delivered_problems,
-    network_matrix,
-    outcome_summaries,
-    problem_page,
-    problems_of_user,
-    safety_lane,
-)
+from .selectors.listing import backlog_fitting_count, backlog_page_rows, problems_of_user, safety_lane
+from .selectors.network import network_matrix
+from .selectors.outcomes import delivered_problems, outcome_summaries
+from .selectors.problem import problem_page
 from .services import outcome_answer, problem_merge, problem_triage
 
 PAGE_SIZE = 50

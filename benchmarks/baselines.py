@@ -28,10 +28,11 @@ from rest_framework.pagination import BasePagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from backlog import selectors as backlog_selectors
-from backlog.selectors import BACKLOG_PROBLEM_COLUMNS, BACKLOG_SCORE_COLUMNS, score_is_pending
+from backlog.selectors import keyset as backlog_selectors
+from backlog.selectors.listing import BACKLOG_PROBLEM_COLUMNS, BACKLOG_SCORE_COLUMNS
 from intake.models import OPEN_STATUSES, Problem
 from scoring.models import ScoringPolicy
+from scoring.ranking import RANK_ORDER, score_is_pending
 from scoring.selectors import policy_current
 
 PAGE_SIZE = 50
@@ -51,7 +52,7 @@ def first_page_queryset():
     return (
         Problem.objects.filter(status__in=OPEN_STATUSES, score__is_open=True, score__rank__isnull=False)
         .select_related("score")
-        .order_by("-score__priority", "score__created_at", "score__problem_id")
+        .order_by(*RANK_ORDER)
     )
 
 

@@ -112,7 +112,7 @@ def recompute_profile(ctx) -> str:
 
     from intake.models import OPEN_STATUSES, EvidenceKind, Problem, User
     from intake.services import evidence_add
-    from scoring.services import scores_recompute
+    from scoring.recompute import scores_recompute
 
     rng = random.Random(ctx.seed + 4)
     ids = list(Problem.objects.filter(status__in=OPEN_STATUSES).values_list("id", flat=True))

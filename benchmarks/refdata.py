@@ -370,8 +370,8 @@ def refdata_generate(*, problems: int, seed: int, log: Callable[[str], None] = p
 
     from intake.models import Evidence, Problem, Site, SiteReport, User
     from scoring.models import RerankJob
+    from scoring.recompute import rerank_run
     from scoring.selectors import policy_current
-    from scoring.services import rerank_run
 
     rng = random.Random(seed)
     started = time.perf_counter()
@@ -403,7 +403,7 @@ def refdata_generate(*, problems: int, seed: int, log: Callable[[str], None] = p
     # The re-rank service scores every problem not yet scored under the policy in force (here: all).
     rerank_run(job_id=RerankJob.objects.create(policy_version=policy_current().version).pk)
     scoring_seconds = time.perf_counter() - scoring_started
-    log(f"  scored and ranked every problem with scoring.services.rerank_run in {scoring_seconds:.1f}s")
+    log(f"  scored and ranked every problem with scoring.recompute.rerank_run in {scoring_seconds:.1f}s")
     return {
         "seed": seed,
         "problems": problems,
@@ -504,7 +504,7 @@ def refdata_trim(high_water: dict) -> dict[str, int]:
     """
     from django.db import connection, transaction
 
-    from scoring.services import scores_recompute
+    from scoring.recompute import scores_recompute
 
     hw = high_water
     with transaction.atomic(), connection.cursor() as cursor:

@@ -7,7 +7,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("v1/", include("api.urls")),
-    path("v1/", include("intake.api.urls")),
     path("v1/", include("scoring.api.urls")),
     path("v1/", include("backlog.api.urls")),
     # Anything else under /api/ is a JSON 404, not Django's HTML page (nor a slash redirect that drops a POST body).

@@ -18,6 +18,7 @@ from intake.models import Evidence, EvidenceKind, Problem, Site, SiteReport
 
 from .engine import Fact, Inputs, Policy, Report, SiteFacts
 from .models import JobState, PipelineCounter, ProblemScore, RerankJob, ScoringPolicy
+from .ranking import pending_sql
 
 SCORED_KINDS = (EvidenceKind.TIME_STUDY, EvidenceKind.EHR_METRIC, EvidenceKind.COST_REPORT)
 
@@ -183,11 +184,9 @@ def score_inputs(
 
 def _stale_sql(*, include_policy: bool) -> tuple[str, list]:
     problem_table, score_table = Problem._meta.db_table, ProblemScore._meta.db_table
-    condition = "s.problem_id IS NULL OR s.inputs_version <> p.inputs_version"
-    params: list = []
-    if include_policy:
-        condition += " OR s.policy_version < %s"
-        params.append(policy_current().version)
+    # Pending (scoring.ranking): under any policy, or (a policy change being the re-rank's) under this one.
+    policy_version = policy_current().version if include_policy else 0
+    condition, params = pending_sql(problem="p", score="s"), [policy_version]
     sql = (
         f"SELECT p.id FROM {problem_table} p LEFT JOIN {score_table} s ON s.problem_id = p.id"
         f" WHERE {condition} ORDER BY p.id"
@@ -249,5 +248,5 @@ def rerank_jobs_unfinished() -> list[RerankJob]:
 
 
 def pipeline_counters() -> dict[str, int]:
-    """How many times each part of the pipeline ran (see services.PIPELINE_COUNTERS)."""
+    """How many times each part of the pipeline ran (see scoring.recompute: RUNS_TASK and the others)."""
     return dict(PipelineCounter.objects.values_list("name", "value"))

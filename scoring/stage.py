@@ -5,7 +5,7 @@ stage_reset, stage (per batch: COPY on PostgreSQL, the cheapest way to ship thou
 then apply_incremental (a recompute of some problems: only the ranks that can change are
 renumbered) or apply_full (a re-rank of all of them: one window over every open problem). Each
 score row is written once, with its rank, and a history point added where priority or rank
-changed. Callers hold the recompute lock (services.RECOMPUTE_LOCK_KEY) around the apply.
+changed. Callers hold the recompute lock (recompute.RECOMPUTE_LOCK_KEY) around the apply.
 Plain SQL that runs on PostgreSQL and on the SQLite of `make run`.
 """
 
@@ -22,6 +22,7 @@ from intake.models import OPEN_STATUSES
 
 from .engine import Policy, score
 from .models import ProblemScore, ScoreHistory
+from .ranking import place_sql, rank_order_sql
 from .selectors import score_inputs
 
 # Column order of the bulk score write; `sites` is JSON text.
@@ -155,7 +156,7 @@ def apply_full(*, now: datetime) -> int:
         cursor.execute(
             f"""
             INSERT INTO {PLACED} (problem_id, place)
-            SELECT problem_id, ROW_NUMBER() OVER (ORDER BY priority DESC, created_at ASC, problem_id ASC)
+            SELECT problem_id, {place_sql()}
             FROM (
                 SELECT s.problem_id, COALESCE(t.priority, s.priority) AS priority, s.created_at,
                        COALESCE(t.is_open, s.is_open) AS is_open
@@ -234,7 +235,7 @@ def apply_incremental(*, now: datetime) -> int:
     """Apply a few staged scores, renumbering only the ranks that can change. Under the recompute lock.
 
     Relies on the stored ranks being exact before (every score write keeps them so; the sweep
-    repairs any drift with services.ranks_refresh). For each priority range of _moved_ranges, the open
+    repairs any drift with ranking.ranks_refresh). For each priority range of _moved_ranges, the open
     problems above it keep their ranks (no staged problem passed them), so the range is renumbered
     by one window starting after the rank of the last problem above it; problems between and below
     the ranges keep theirs, or all move by the change in the number of ranked problems.
@@ -268,7 +269,7 @@ def apply_incremental(*, now: datetime) -> int:
         for lo, hi in ranges:
             cursor.execute(
                 f"SELECT rank FROM {table} WHERE is_open AND priority > %s"
-                " ORDER BY priority ASC, created_at DESC, problem_id DESC LIMIT 1",
+                f" ORDER BY {rank_order_sql(reverse=True)} LIMIT 1",
                 [hi],
             )
             above = cursor.fetchone()
@@ -276,9 +277,7 @@ def apply_incremental(*, now: datetime) -> int:
                 f"""
                 UPDATE {table} SET rank = ranked.place
                 FROM (
-                    SELECT problem_id, %s + ROW_NUMBER() OVER (
-                        ORDER BY priority DESC, created_at ASC, problem_id ASC
-                    ) AS place
+                    SELECT problem_id, %s + {place_sql()} AS place
                     FROM {table} WHERE is_open AND priority >= %s AND priority <= %s
                 ) AS ranked
                 WHERE {table}.problem_id = ranked.problem_id

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from intake.models import Evidence, Role, Status
 from scoring.models import RerankJob
-from scoring.services import scores_recompute
+from scoring.recompute import scores_recompute
 from tests.factories import ProblemFactory, SiteReportFactory
 
 CHECKS = [

@@ -9,7 +9,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from intake.models import Role, Status
-from scoring.services import scores_recompute
+from scoring.recompute import scores_recompute
 from tests.factories import ProblemFactory, SiteReportFactory
 
 ROOT = Path(__file__).resolve().parent.parent

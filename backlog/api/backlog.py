@@ -36,7 +36,8 @@ from api.renderers import OrjsonRenderer
 from api.schema import READ, errors
 from intake.models import Problem, Status, WorkflowArea
 
-from ..selectors import BACKLOG_COLUMNS, BacklogPosition, backlog_all, backlog_page
+from ..selectors.keyset import BacklogPosition, backlog_page
+from ..selectors.listing import BACKLOG_COLUMNS, backlog_all
 from .serializers import BacklogItemOut
 
 CSV_COLUMNS = (*BACKLOG_COLUMNS, "url")

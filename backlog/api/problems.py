@@ -21,7 +21,7 @@ from intake.roles import Action, allowed_moves, evidence_action, require
 from intake.selectors import problems_similar
 from intake.services import ReportValues, evidence_add, problem_submit, site_report_upsert
 
-from ..selectors import problem_detail
+from ..selectors.problem import problem_detail
 from ..services import UNSET, outcome_answer, problem_merge, problem_triage
 from .serializers import (
     EvidenceIn,

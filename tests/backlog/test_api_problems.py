@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from backlog.models import Outcome, TriageAudit
 from intake.models import Evidence, Problem, Role, SiteReport, Status
-from scoring.services import scores_recompute
+from scoring.recompute import scores_recompute
 from tests.backlog.spec_fields import SCORE_FIELDS
 from tests.factories import ProblemFactory, SiteReportFactory, UserFactory
 

@@ -8,7 +8,7 @@ from backlog.models import Outcome, TriageAudit
 from backlog.services import problem_triage
 from intake.models import Evidence, Problem, Role, SiteReport, Status
 from scoring.models import ProblemScore
-from scoring.services import scores_recompute
+from scoring.recompute import scores_recompute
 from tests.factories import ProblemFactory, SiteReportFactory
 
 ME_TOO = {

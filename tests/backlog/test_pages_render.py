@@ -7,7 +7,8 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from backlog.selectors import delivered_problems, outcome_summaries, problem_detail
+from backlog.selectors.outcomes import delivered_problems, outcome_summaries
+from backlog.selectors.problem import problem_detail
 from backlog.services import outcome_answer, problem_merge, problem_triage
 from intake.models import Role
 from intake.services import ReportValues, evidence_add, problem_submit, site_report_upsert

@@ -5,7 +5,7 @@ import pytest
 from backlog.services import problem_triage
 from intake.models import Role, SiteReport
 from intake.services import ReportValues, evidence_add, problem_submit
-from scoring.services import scores_recompute
+from scoring.recompute import scores_recompute
 
 from .conftest import axe_serious_violations, screenshot
 

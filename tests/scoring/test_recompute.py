@@ -13,12 +13,13 @@ from datetime import UTC, datetime
 import pytest
 from django.db import transaction
 
-from backlog.selectors import problem_detail
+from backlog.selectors.problem import problem_detail
 from backlog.services import outcome_answer, problem_merge, problem_triage
 from intake.models import Problem, Role, SiteReport
 from intake.services import ReportValues, evidence_add, problem_submit, site_report_upsert, site_update
 from scoring.models import ProblemScore, ScoreHistory
-from scoring.services import SCORE_FIELDS, scores_recompute
+from scoring.recompute import scores_recompute
+from scoring.stage import SCORE_FIELDS
 from tests.factories import SiteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -24,7 +24,7 @@ from redis import Redis
 
 from intake.models import Evidence, Problem, Role
 from intake.services import evidence_add
-from scoring import services, tasks
+from scoring import recompute, services, tasks
 from scoring.models import JobState, PipelineCounter, ProblemScore, RerankJob
 from scoring.selectors import input_stale_problem_ids, stale_problem_ids
 from tests.factories import UserFactory
@@ -214,7 +214,7 @@ def _worker_is_mid_recompute() -> bool:
             "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
             " WHERE l.locktype = 'advisory' AND l.granted AND l.objid = %s AND a.pid <> pg_backend_pid()"
             " AND a.state = 'idle in transaction' AND a.query LIKE 'COPY scoring_stage%%'",
-            [services.RECOMPUTE_LOCK_KEY],
+            [recompute.RECOMPUTE_LOCK_KEY],
         )
         return cursor.fetchone()[0] > 0
 
@@ -293,7 +293,7 @@ def test_a_burst_of_200_evidence_rows_runs_few_recomputes_and_ends_with_the_righ
     worker.start()
     problem = submit(people["clinician"], site, "Med rec re-typed at discharge", m=3, f=10)
     wait_for(all_fresh, what="the first score")
-    task_runs, recomputes = counter(services.RUNS_TASK), counter(services.RUNS_RECOMPUTE)
+    task_runs, recomputes = counter(recompute.RUNS_TASK), counter(recompute.RUNS_RECOMPUTE)
 
     # When 200 evidence rows arrive for it as fast as they can be written
     for i in range(200):
@@ -309,8 +309,8 @@ def test_a_burst_of_200_evidence_rows_runs_few_recomputes_and_ends_with_the_righ
     _wait_for_queue_drained()
 
     # Then they took at most 40 recompute task runs (0.2 per row), and the score is the pure one
-    assert counter(services.RUNS_TASK) - task_runs <= 40
-    assert counter(services.RUNS_RECOMPUTE) - recomputes <= 40
+    assert counter(recompute.RUNS_TASK) - task_runs <= 40
+    assert counter(recompute.RUNS_RECOMPUTE) - recomputes <= 40
     assert stored_scores() == expected_scores()
     assert Evidence.objects.filter(problem=problem).count() == 200
 

@@ -22,7 +22,7 @@ from backlog.management import demo_data
 from backlog.services import outcome_answer, problem_merge, problem_triage
 from intake.models import Problem, Role, Site, Status, User
 from intake.services import ReportValues, evidence_add, problem_submit, site_create, site_report_upsert
-from scoring.services import problem_ids_all, scores_recompute
+from scoring.recompute import problem_ids_all, scores_recompute
 
 SEED = 20250306
 DEFAULT_PASSWORD = "bridge-demo"

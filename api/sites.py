@@ -8,13 +8,14 @@ from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from api.fields import INT32_MAX, SITE_CODE, RangeField, StrictSerializer
-from api.pagination import PAGE_PARAMETERS, CodeCursorPagination
-from api.permissions import writers
-from api.schema import READ, WRITE, errors
 from intake.models import Site
 from intake.roles import Action
 from intake.services import site_create, site_update
+
+from .fields import INT32_MAX, SITE_CODE, RangeField, StrictSerializer
+from .pagination import PAGE_PARAMETERS, CodeCursorPagination
+from .permissions import writers
+from .schema import READ, WRITE, errors
 
 
 class SiteOut(serializers.ModelSerializer):

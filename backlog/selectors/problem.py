@@ -1,0 +1,137 @@
+"""Everything about one problem: its score, reports, evidence, outcomes, history and audit.
+
+The API's problem detail (problem_detail) carries what a client needs to recompute the score; the
+problem page (problem_page) adds what the page explains beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from intake.models import AffectedRole, Evidence, EvidenceKind, Problem, Site, SiteReport, Status
+from scoring.engine import score
+from scoring.models import ProblemScore, ScoreHistory, ScoringPolicy
+from scoring.ranking import score_is_pending
+from scoring.selectors import policy_as_engine, policy_current, score_inputs
+
+from ..models import TriageAudit
+from .outcomes import OutcomeSummary, outcome_summary
+
+
+@dataclass(frozen=True)
+class ProblemDetail:
+    problem: Problem
+    score: ProblemScore | None
+    score_pending: bool
+    per_site: list  # scoring.engine.SiteBreakdown, computed from the current inputs
+    site_reports: list[SiteReport]
+    evidence: list[Evidence]
+    outcomes: OutcomeSummary
+    history: list[ScoreHistory]
+    audit: list[TriageAudit]
+    merged_problems: list[Problem]
+
+
+def problem_detail(problem_id: int) -> ProblemDetail:
+    """The problem with its score, its own and merged-in reports and evidence, outcomes and history."""
+    problem = Problem.objects.select_related("score", "submitted_by", "merged_into").get(pk=problem_id)
+    merged = list(Problem.objects.filter(merged_into=problem).order_by("id"))
+    source_ids = [problem.pk, *(p.pk for p in merged)]
+    reports = list(
+        SiteReport.objects.filter(problem_id__in=source_ids)
+        .select_related("site", "reporter")
+        .order_by("site__code", "updated_at", "id")
+    )
+    evidence = list(
+        Evidence.objects.filter(problem_id__in=source_ids)
+        .select_related("site", "added_by")
+        .order_by("created_at", "id")
+    )
+    policy = policy_current()
+    stored = getattr(problem, "score", None)
+    (inputs,) = score_inputs([problem.pk])
+    current = score(inputs.inputs, policy_as_engine(policy))
+    return ProblemDetail(
+        problem=problem,
+        score=stored,
+        score_pending=score_is_pending(problem, policy.version),
+        per_site=current.per_site,
+        site_reports=reports,
+        evidence=evidence,
+        outcomes=outcome_summary(problem, current=current),
+        history=list(ScoreHistory.objects.filter(problem=problem).order_by("at", "id")),
+        audit=list(TriageAudit.objects.filter(problem=problem).select_related("actor").order_by("-at", "-id")),
+        merged_problems=merged,
+    )
+
+
+AUDIT_FIELD_LABELS = {
+    "status": "Status",
+    "decline_reason": "Decline reason",
+    "effort_weeks": "Effort (weeks)",
+    "external_ref": "External reference",
+    "merged_into_id": "Merged into",
+}
+
+
+def _audit_value(field: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if field == "status" and value in Status.values:
+        return Status(value).label
+    if field == "merged_into_id":
+        return f"#{value}"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    audit: TriageAudit
+    changes: list[tuple[str, str, str]]  # (field label, before, after) as shown; version bumps left out
+
+
+@dataclass(frozen=True)
+class ProblemPage:
+    detail: ProblemDetail
+    policy: ScoringPolicy
+    cost_by_site: dict[str, float]  # latest cost report per site code, as scored
+    sites_affected: list[Site]
+    audit: list[AuditEntry]
+    affected_roles: list[str]  # labels, e.g. "APPs (NP/PA)"
+
+
+def problem_page(problem_id: int) -> ProblemPage:
+    """problem_detail plus what the page explains: the policy in force, costs per site, audit changes."""
+    detail = problem_detail(problem_id)
+    latest_cost: dict[str, float] = {}
+    for item in detail.evidence:  # in (created_at, id) order, as the score takes them: the last one wins
+        if item.kind == EvidenceKind.COST_REPORT and item.site is not None:
+            latest_cost[item.site.code] = item.value
+    sites: dict[str, Site] = {}
+    for report in detail.site_reports:
+        sites.setdefault(report.site.code, report.site)
+    audit = [
+        AuditEntry(
+            audit=entry,
+            changes=[
+                (
+                    AUDIT_FIELD_LABELS.get(field, field),
+                    _audit_value(field, entry.before.get(field)),
+                    _audit_value(field, entry.after.get(field)),
+                )
+                for field in sorted(set(entry.before) | set(entry.after))
+                if field != "version" and entry.before.get(field) != entry.after.get(field)
+            ],
+        )
+        for entry in detail.audit
+    ]
+    return ProblemPage(
+        detail=detail,
+        policy=policy_current(),
+        cost_by_site=latest_cost,
+        sites_affected=[sites[code] for code in sorted(sites)],
+        audit=audit,
+        affected_roles=[
+            AffectedRole(role).label if role in AffectedRole.values else role for role in detail.problem.affected_roles
+        ],
+    )
