@@ -9,6 +9,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from intake.models import Site
+from intake.numbers import SHIFTS_PER_WEEK
 from intake.roles import Action
 from intake.services import site_create, site_update
 
@@ -33,7 +34,7 @@ class SiteIn(StrictSerializer):
     name = serializers.CharField(max_length=120)
     region = serializers.CharField(max_length=80, allow_blank=True, default="")
     providers = serializers.IntegerField(min_value=0, max_value=INT32_MAX, default=0)
-    shifts_per_week = RangeField(0, 21, default=4.0, help_text="Shifts per provider per week, 0–21.")
+    shifts_per_week = RangeField(SHIFTS_PER_WEEK, default=4.0, help_text="Shifts per provider per week, 0–21.")
     visits_per_week = serializers.IntegerField(min_value=0, max_value=INT32_MAX, default=0)
     active = serializers.BooleanField(default=True)
 

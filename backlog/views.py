@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from intake.evidence_kinds import KINDS
+from intake.forms import SiteReportForm, apply_refusal
 from intake.models import ALLOWED_MOVES, DELIVERED_STATUSES, EvidenceKind, Problem, Status, VersionConflict
 from intake.roles import Action, allowed_moves, evidence_action, may, require
 from intake.services import evidence_add, site_report_upsert
@@ -32,9 +34,7 @@ from .forms import (
     EvidenceForm,
     MergeForm,
     OutcomeForm,
-    SiteReportForm,
     TriageForm,
-    apply_service_errors,
 )
 from .selectors.listing import backlog_fitting_count, backlog_page_rows, problems_of_user, safety_lane
 from .selectors.network import network_matrix
@@ -194,7 +194,7 @@ def site_report_add(request, pk: int):
                 problem=problem, site=site, reporter=request.user, report=form.report_values()
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            apply_refusal(form, error)
         else:
             verb = "added" if created else "updated"
             messages.success(request, f"Your report for {site.code} is {verb}. The score is being recomputed.")
@@ -234,9 +234,9 @@ def evidence_add_view(request, pk: int):
                 note=data["note"],
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            apply_refusal(form, error)
         else:
-            messages.success(request, f"{EvidenceKind(data['kind']).label.split(' (')[0]} added.")
+            messages.success(request, f"{KINDS[data['kind']].title} added.")
             return _back_to_problem(pk, "evidence")
     return _render_problem(request, pk, evidence=form)
 
@@ -259,7 +259,7 @@ def triage_view(request, pk: int):
             form.is_valid()
             form.add_error(None, str(conflict))
         except ValidationError as error:
-            apply_service_errors(form, error)
+            apply_refusal(form, error)
         else:
             note = f"Saved. #{pk} is {problem.get_status_display()} (version {problem.version})."
             if _is_row_request(request, pk):
@@ -290,7 +290,7 @@ def merge_view(request, pk: int):
             form.is_valid()
             form.add_error(None, str(conflict))
         except ValidationError as error:
-            apply_service_errors(form, error)
+            apply_refusal(form, error)
         else:
             note = f"#{pk} is merged into #{into}: its site reports and evidence now count there."
             if _is_row_request(request, pk):
@@ -321,7 +321,7 @@ def outcome_view(request, pk: int):
                 minutes_saved_per_shift=data["minutes_saved_per_shift"],
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            apply_refusal(form, error)
         else:
             messages.success(request, f"Thank you: your answer for {data['site'].code} is recorded.")
             return _back_to_problem(pk, "outcomes")

@@ -8,35 +8,24 @@ stale marking.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from .evidence_kinds import KINDS
 from .models import (
     Evidence,
-    EvidenceKind,
     Problem,
     Site,
     SiteReport,
     Status,
     User,
 )
+from .numbers import ReportValues
 from .phi import phi_screen_fields
 from .roles import Action, evidence_action, require
 from .stale import all_problems_mark_stale, problems_at_site_mark_stale, problems_mark_stale
 
 SIZE_FIELDS = ("providers", "shifts_per_week", "visits_per_week")
-
-
-@dataclass(frozen=True)
-class ReportValues:
-    minutes_lost_per_occurrence: float
-    occurrences_per_shift: float
-    providers_affected_pct: float = 100.0
-    after_hours_pct: float = 0.0
-    patient_wait_minutes: float = 0.0
-    visits_affected_pct: float = 0.0
 
 
 @transaction.atomic
@@ -164,10 +153,10 @@ def evidence_add(
         kind=kind,
         value=value,
         site=site,
-        sample_size=sample_size if kind == EvidenceKind.TIME_STUDY else None,
+        sample_size=sample_size if KINDS[kind].sample_size else None,
         note=note.strip(),
         added_by=added_by,
     )
-    if kind in (EvidenceKind.TIME_STUDY, EvidenceKind.EHR_METRIC, EvidenceKind.COST_REPORT):
+    if KINDS[kind].scored:
         problems_mark_stale(problem_ids=[problem.pk])
     return evidence

@@ -14,13 +14,12 @@ from datetime import UTC, datetime
 from django.db import connection
 from django.utils.dateparse import parse_datetime
 
-from intake.models import Evidence, EvidenceKind, Problem, Site, SiteReport
+from intake.evidence_kinds import SCORED_KINDS
+from intake.models import Evidence, Problem, Site, SiteReport
 
 from .engine import Fact, Inputs, Policy, Report, SiteFacts
 from .models import JobState, PipelineCounter, ProblemScore, RerankJob, ScoringPolicy
 from .ranking import pending_sql
-
-SCORED_KINDS = (EvidenceKind.TIME_STUDY, EvidenceKind.EHR_METRIC, EvidenceKind.COST_REPORT)
 
 
 @dataclass(frozen=True)

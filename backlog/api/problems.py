@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from api.permissions import writers
 from api.schema import READ, WRITE, errors
 from intake.models import EvidenceKind, Problem
+from intake.numbers import REPORT_NUMBER_NAMES
 from intake.roles import Action, allowed_moves, evidence_action, require
 from intake.selectors import problems_similar
 from intake.services import ReportValues, evidence_add, problem_submit, site_report_upsert
@@ -51,7 +52,7 @@ def problem_response(request, problem_id: int, *, code: int = status.HTTP_200_OK
 
 
 def _report_values(data: dict) -> ReportValues:
-    return ReportValues(**{name: data.pop(name) for name in ProblemIn.REPORT_FIELDS})
+    return ReportValues(**{name: data.pop(name) for name in REPORT_NUMBER_NAMES})
 
 
 class ProblemCreateView(APIView):

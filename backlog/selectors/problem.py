@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from intake.evidence_kinds import KINDS
 from intake.models import AffectedRole, Evidence, EvidenceKind, Problem, Site, SiteReport, Status
+from intake.numbers import REPORT_NUMBERS, ReportNumber
 from scoring.engine import score
 from scoring.models import ProblemScore, ScoreHistory, ScoringPolicy
 from scoring.ranking import score_is_pending
@@ -91,6 +93,17 @@ class AuditEntry:
 
 
 @dataclass(frozen=True)
+class EvidenceShown:
+    """An evidence row as the page says it: "<before><strong>value</strong><after>" (intake.evidence_kinds)."""
+
+    evidence: Evidence
+    title: str
+    before: str
+    value: str
+    after: str
+
+
+@dataclass(frozen=True)
 class ProblemPage:
     detail: ProblemDetail
     policy: ScoringPolicy
@@ -98,6 +111,9 @@ class ProblemPage:
     sites_affected: list[Site]
     audit: list[AuditEntry]
     affected_roles: list[str]  # labels, e.g. "APPs (NP/PA)"
+    evidence: list[EvidenceShown]
+    report_numbers: tuple[ReportNumber, ...]  # the site reports' columns
+    site_reports: list[tuple[SiteReport, list[tuple[str, float]]]]  # each report with its (column, value) cells
 
 
 def problem_page(problem_id: int) -> ProblemPage:
@@ -133,5 +149,13 @@ def problem_page(problem_id: int) -> ProblemPage:
         audit=audit,
         affected_roles=[
             AffectedRole(role).label if role in AffectedRole.values else role for role in detail.problem.affected_roles
+        ],
+        evidence=[
+            EvidenceShown(item, KINDS[item.kind].title, *KINDS[item.kind].show(item.value)) for item in detail.evidence
+        ],
+        report_numbers=REPORT_NUMBERS,
+        site_reports=[
+            (report, [(number.column, getattr(report, number.name)) for number in REPORT_NUMBERS])
+            for report in detail.site_reports
         ],
     )

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from api.fields import RangeField, StrictSerializer, UsernameField
 from api.permissions import writers
 from api.schema import READ, WRITE, errors
+from intake.numbers import EFFORT_WEEKS, Range
 from intake.roles import Action
 from scoring.selectors import policy_current
 from scoring.services import policy_update
@@ -27,11 +28,11 @@ class PolicyOut(serializers.Serializer):
 
 
 class PolicyIn(StrictSerializer):
-    after_hours_weight = RangeField(0, 10, help_text="Weight of after-hours time, 0–10 (default 0.5).")
-    patient_weight = RangeField(0, 10, help_text="Weight of patient waiting hours, 0–10 (default 0.25).")
-    breadth_weight = RangeField(0, 10, help_text="Weight of the number of sites affected, 0–10 (default 1.0).")
+    after_hours_weight = RangeField(Range(0, 10), help_text="Weight of after-hours time, 0–10 (default 0.5).")
+    patient_weight = RangeField(Range(0, 10), help_text="Weight of patient waiting hours, 0–10 (default 0.25).")
+    breadth_weight = RangeField(Range(0, 10), help_text="Weight of the number of sites affected, 0–10 (default 1.0).")
     default_effort_weeks = RangeField(
-        0, 520, low_open=True, help_text="Effort assumed when IT has not estimated one, weeks (0 < e ≤ 520)."
+        EFFORT_WEEKS, help_text="Effort assumed when IT has not estimated one, weeks (0 < e ≤ 520)."
     )
 
 
