@@ -10,6 +10,7 @@ export CELERY_BROKER_URL=${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0}
 
 $PY manage.py migrate --noinput -v0
 $PY manage.py load_demo --if-empty
+$PY manage.py recompute_stale
 
 worker_pid=""
 cleanup() { if [ -n "$worker_pid" ]; then kill "$worker_pid" 2>/dev/null || true; wait "$worker_pid" 2>/dev/null || true; fi; }

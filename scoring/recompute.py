@@ -12,11 +12,12 @@ step, with the ranks and the history. Never a save() per problem.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DataError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -24,16 +25,17 @@ from intake.models import Problem
 
 from .models import JobState, PipelineCounter, ProblemScore, RerankJob, ScoringPolicy
 from .ranking import ranks_refresh
+from .reweigh import reweigh_apply, reweigh_batch, reweigh_reset
 from .selectors import (
     input_stale_problem_ids,
     policy_as_engine,
     policy_current,
     policy_stale_exists,
-    policy_stale_ids_after,
-    problems_scored_under,
     rerank_jobs_unfinished,
 )
-from .stage import apply_full, apply_incremental, is_postgres, score_rows, stage, stage_reset
+from .stage import apply_incremental, is_postgres, score_rows, stage, stage_reset
+
+logger = logging.getLogger(__name__)
 
 VACUUM_MIN_DEAD_ROWS = 20_000
 RECOMPUTE_LOCK_KEY = 0x5C0_4E  # pg_advisory_xact_lock: serialises every score and rank write
@@ -45,7 +47,6 @@ RUNS_SWEEP = "sweep_runs"  # periodic sweep executions
 RUNS_INLINE = "inline_runs"  # in-process recomputes (no broker)
 RUNS_RECOMPUTE = "recompute_runs"  # recompute transactions that scored at least one problem, whatever started them
 PROBLEMS_SCORED = "problems_scored"  # problems scored by those transactions
-RERANK_BATCHES = "rerank_batches"
 RERANK_RUNS = "rerank_runs"
 
 
@@ -172,13 +173,13 @@ def problem_ids_all() -> list[int]:
 
 
 def rerank_run(*, job_id) -> bool:
-    """Re-score every problem not yet scored under the policy in force, batch by batch, then
-    re-rank once; report progress on every unfinished job as it goes.
+    """Bring every score to the policy in force (re-weighed in SQL from its stored parts) and
+    re-rank, then mark the unfinished jobs done.
 
-    Safe to run twice, late or after a crash: it only picks up problems still scored under an
-    older policy (keyset pages over problem ids, so memory stays flat), and only one re-rank runs
-    at a time (a second one returns at once). A policy changed mid-run restarts the pass with
-    the newer policy; jobs for older policies finish with it. Returns whether this call re-ranked.
+    Safe to run twice, late or after a crash: it only re-weighs scores still under an older
+    policy, and only one re-rank runs at a time (a second one returns at once; the running one
+    looks for jobs created meanwhile before it stops). Jobs for older policies finish with the
+    newest. Returns whether this call re-ranked.
     """
     job = RerankJob.objects.filter(pk=job_id).only("state").first()
     if job is None or job.state == JobState.DONE:
@@ -203,7 +204,8 @@ def _rerank_until_current() -> None:
             return
         policy_row = policy_current()
         job_ids = [job.pk for job in jobs]
-        done, total = problems_scored_under(policy_row.version)
+        total = Problem.objects.count()
+        done = total - ProblemScore.objects.filter(policy_version__lt=policy_row.version).count()
         RerankJob.objects.filter(pk__in=job_ids).update(state=JobState.RUNNING, done=done, total=total, error="")
         try:
             finished = _rerank_pass(policy_row, job_ids)
@@ -226,29 +228,46 @@ def _progress_commit_async() -> None:
 
 
 def _rerank_pass(policy_row: ScoringPolicy, job_ids: list) -> bool:
-    """One pass over the problems for `policy_row`: score them batch by batch into the stage
-    (keyset pages over problem ids, so memory stays flat), then apply everything in one step,
-    so listings never mix two policies. False when a newer policy appeared mid-way."""
+    """One pass for `policy_row`: re-weigh the stored scores batch by batch in SQL (scoring.reweigh;
+    keyset pages over problem ids, the job's progress committed after each), then apply them in
+    one transaction with every rank and the history, so listings never mix two policies. Problems
+    whose inputs changed meanwhile (or never scored) are recomputed from their inputs in that same
+    transaction. False when a newer policy appeared mid-way.
+
+    PostgreSQL refuses a float multiplication that underflows (a part or a weight near 1e-308,
+    where Python rounds to zero): then every problem is scored by the engine instead, in the same
+    transaction. Slower, the same numbers."""
     policy = policy_as_engine(policy_row)
-    now = timezone.now()
-    stage_reset()
-    after_id, batches = 0, 0
+    reweigh_reset()
+    after_id, in_sql = 0, True
     while True:
-        ids = policy_stale_ids_after(after_id=after_id, policy_version=policy.version, limit=batch_size())
-        if not ids:
+        try:
+            count, after_id = reweigh_batch(policy, after_id=after_id, limit=batch_size())
+        except DataError:
+            in_sql = False
             break
-        stage(score_rows(ids, policy=policy, now=now))
+        if not count:
+            break
         with transaction.atomic():
             _progress_commit_async()
-            RerankJob.objects.filter(pk__in=job_ids).update(done=F("done") + len(ids))
-        batches += 1
-        after_id = ids[-1]
+            RerankJob.objects.filter(pk__in=job_ids).update(done=F("done") + count)
     with transaction.atomic():
         _lock_recomputes()
         if policy_current().version != policy.version:
             return False
-        apply_full(now=now)
-        _counters_bump({RERANK_RUNS: 1, RERANK_BATCHES: batches})
+        if in_sql:
+            try:
+                with transaction.atomic():
+                    _recompute_locked(input_stale_problem_ids())
+                    reweigh_apply(policy, now=timezone.now())
+            except DataError:
+                in_sql = False
+        if not in_sql:
+            logger.warning(
+                "re-rank to policy %s: the database refused the arithmetic; scoring in Python", policy.version
+            )
+            _recompute_locked(problem_ids_all())
+        _counters_bump({RERANK_RUNS: 1})
     return True
 
 

@@ -6,37 +6,45 @@ what starts it after a commit is scoring.dispatch.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from intake.models import User
+from intake.models import NOTE_MAX, User
+from intake.phi import phi_screen_fields
 from intake.roles import Action, require
 
 from .dispatch import rerank_dispatch
+from .engine import POLICY_WEIGHTS
 from .models import RerankJob, ScoringPolicy
+
+WEIGHT_NAMES = frozenset(weight.name for weight in POLICY_WEIGHTS)
 
 
 @transaction.atomic
-def policy_update(
-    *,
-    actor: User | None,
-    after_hours_weight: float,
-    patient_weight: float,
-    breadth_weight: float,
-    default_effort_weeks: float,
-) -> tuple[ScoringPolicy, RerankJob]:
-    """Make a new policy version and a re-rank job for it; the job is queued after commit.
+def policy_update(*, actor: User | None, reason: str, **weights: float) -> tuple[ScoringPolicy, RerankJob]:
+    """Make a new policy version with `weights` (scoring.engine.POLICY_WEIGHTS by name; a weight
+    left out keeps its value in force) and `reason` (the history shows it), and a re-rank job for
+    it, queued after commit.
 
     Making the new version is what marks every problem stale (its score's policy_version is now
     older), in this same transaction."""
     if actor is not None:  # None: the system itself (a benchmark's reset)
         require(actor, Action.CHANGE_POLICY)
+    unknown = set(weights) - WEIGHT_NAMES
+    if unknown:
+        raise TypeError(f"policy_update() got unknown weights: {', '.join(sorted(unknown))}")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": ["Say why the weights change: the policy history shows it."]})
+    if len(reason) > NOTE_MAX:
+        raise ValidationError({"reason": [f"Ensure this field has no more than {NOTE_MAX} characters."]})
+    phi_screen_fields({"reason": reason})
     current = ScoringPolicy.objects.select_for_update().order_by("-version").first()
+    values = {weight.name: getattr(current, weight.name) if current else weight.default for weight in POLICY_WEIGHTS}
     policy = ScoringPolicy.objects.create(
         version=(current.version if current else 0) + 1,
-        after_hours_weight=after_hours_weight,
-        patient_weight=patient_weight,
-        breadth_weight=breadth_weight,
-        default_effort_weeks=default_effort_weeks,
+        **(values | weights),
+        reason=reason,
         created_by=actor,
     )
     job = RerankJob.objects.create(policy_version=policy.version, created_by=actor)

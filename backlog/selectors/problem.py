@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from intake.evidence_kinds import KINDS
-from intake.models import AffectedRole, Evidence, EvidenceKind, Problem, Site, SiteReport, Status
+from intake.models import AffectedRole, Evidence, Problem, Site, SiteReport, Status
 from intake.numbers import REPORT_NUMBERS, ReportNumber
-from scoring.engine import score
+from scoring.engine import Score, SiteBreakdown, score
 from scoring.models import ProblemScore, ScoreHistory, ScoringPolicy
 from scoring.ranking import score_is_pending
 from scoring.selectors import policy_as_engine, policy_current, score_inputs
@@ -25,7 +25,8 @@ class ProblemDetail:
     problem: Problem
     score: ProblemScore | None
     score_pending: bool
-    per_site: list  # scoring.engine.SiteBreakdown, computed from the current inputs
+    current: Score  # the score of the current inputs under the policy in force (the page explains it)
+    per_site: list[SiteBreakdown]  # current.per_site
     site_reports: list[SiteReport]
     evidence: list[Evidence]
     outcomes: OutcomeSummary
@@ -57,6 +58,7 @@ def problem_detail(problem_id: int) -> ProblemDetail:
         problem=problem,
         score=stored,
         score_pending=score_is_pending(problem, policy.version),
+        current=current,
         per_site=current.per_site,
         site_reports=reports,
         evidence=evidence,
@@ -107,7 +109,7 @@ class EvidenceShown:
 class ProblemPage:
     detail: ProblemDetail
     policy: ScoringPolicy
-    cost_by_site: dict[str, float]  # latest cost report per site code, as scored
+    cost_by_site: dict[str, float]  # the latest cost report per site code, as scored
     sites_affected: list[Site]
     audit: list[AuditEntry]
     affected_roles: list[str]  # labels, e.g. "APPs (NP/PA)"
@@ -119,10 +121,6 @@ class ProblemPage:
 def problem_page(problem_id: int) -> ProblemPage:
     """problem_detail plus what the page explains: the policy in force, costs per site, audit changes."""
     detail = problem_detail(problem_id)
-    latest_cost: dict[str, float] = {}
-    for item in detail.evidence:  # in (created_at, id) order, as the score takes them: the last one wins
-        if item.kind == EvidenceKind.COST_REPORT and item.site is not None:
-            latest_cost[item.site.code] = item.value
     sites: dict[str, Site] = {}
     for report in detail.site_reports:
         sites.setdefault(report.site.code, report.site)
@@ -144,7 +142,7 @@ def problem_page(problem_id: int) -> ProblemPage:
     return ProblemPage(
         detail=detail,
         policy=policy_current(),
-        cost_by_site=latest_cost,
+        cost_by_site=detail.current.totals_by_site["cost_hours_per_week"],
         sites_affected=[sites[code] for code in sorted(sites)],
         audit=audit,
         affected_roles=[

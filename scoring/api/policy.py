@@ -1,4 +1,7 @@
-"""GET /scoring/policy/ (anyone logged in) and PUT (product managers: new version, full re-rank)."""
+"""GET /scoring/policy/ (anyone logged in) and PUT (product managers: new version, full re-rank).
+
+The weights, their ranges and descriptions are the engine's Policy (scoring.engine.POLICY_WEIGHTS).
+"""
 
 from __future__ import annotations
 
@@ -11,28 +14,55 @@ from rest_framework.views import APIView
 from api.fields import RangeField, StrictSerializer, UsernameField
 from api.permissions import writers
 from api.schema import READ, WRITE, errors
-from intake.numbers import EFFORT_WEEKS, Range
+from intake.models import NOTE_MAX
 from intake.roles import Action
+from scoring.engine import POLICY_WEIGHTS
 from scoring.selectors import policy_current
 from scoring.services import policy_update
 
+# Weights added after the first API version are optional in a PUT: left out, they keep their value.
+FIRST_WEIGHTS = ("after_hours_weight", "patient_weight", "breadth_weight", "default_effort_weeks")
 
-class PolicyOut(serializers.Serializer):
+
+def _serializer(name: str, base: type, fields: dict, doc: str) -> type:
+    return type(base)(name, (base,), {"__module__": __name__, "__doc__": doc, **fields})
+
+
+PolicyWeightsOut = _serializer(
+    "PolicyWeightsOut",
+    serializers.Serializer,
+    {weight.name: serializers.FloatField(help_text=weight.api_help) for weight in POLICY_WEIGHTS},
+    "The weights of a policy version.",
+)
+
+
+class PolicyOut(PolicyWeightsOut):
+    """The scoring policy: its weights, its version and why it changed."""
+
     version = serializers.IntegerField()
-    after_hours_weight = serializers.FloatField()
-    patient_weight = serializers.FloatField()
-    breadth_weight = serializers.FloatField()
-    default_effort_weeks = serializers.FloatField()
+    reason = serializers.CharField(allow_blank=True, help_text="Why the weights changed (empty for the default).")
     created_by = UsernameField(allow_null=True)
     created_at = serializers.DateTimeField()
 
 
-class PolicyIn(StrictSerializer):
-    after_hours_weight = RangeField(Range(0, 10), help_text="Weight of after-hours time, 0–10 (default 0.5).")
-    patient_weight = RangeField(Range(0, 10), help_text="Weight of patient waiting hours, 0–10 (default 0.25).")
-    breadth_weight = RangeField(Range(0, 10), help_text="Weight of the number of sites affected, 0–10 (default 1.0).")
-    default_effort_weeks = RangeField(
-        EFFORT_WEEKS, help_text="Effort assumed when IT has not estimated one, weeks (0 < e ≤ 520)."
+PolicyWeightsIn = _serializer(
+    "PolicyWeightsIn",
+    StrictSerializer,
+    {
+        weight.name: RangeField(weight.range, help_text=weight.api_help)
+        if weight.name in FIRST_WEIGHTS
+        else RangeField(weight.range, required=False, help_text=f"{weight.api_help} Left out: unchanged.")
+        for weight in POLICY_WEIGHTS
+    },
+    "New weights.",
+)
+
+
+class PolicyIn(PolicyWeightsIn):
+    """New weights, and why they change."""
+
+    reason = serializers.CharField(
+        max_length=NOTE_MAX, help_text="Why the weights change; the policy history shows it (PHI-screened)."
     )
 
 
@@ -55,8 +85,8 @@ class PolicyView(APIView):
     @extend_schema(
         operation_id="scoring_policy_update",
         summary="Change the weights (product managers)",
-        description="Makes a new policy version and re-ranks every problem in the background. "
-        "Answers 202 with the new policy and the `job` to follow.",
+        description="Makes a new policy version, with the `reason` for the change, and re-ranks every "
+        "problem in the background. Answers 202 with the new policy and the `job` to follow.",
         request=PolicyIn,
         responses={202: PolicyChangedOut, **errors(*WRITE)},
         tags=["scoring"],

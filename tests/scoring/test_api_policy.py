@@ -9,6 +9,7 @@ from scoring.models import JobState, RerankJob, ScoringPolicy
 from tests.factories import ProblemFactory, SiteReportFactory
 
 WEIGHTS = {"after_hours_weight": 1.0, "patient_weight": 0.5, "breadth_weight": 2.0, "default_effort_weeks": 4.0}
+REASON = "Weigh patient waiting more, as the network board decided."
 
 
 @pytest.mark.django_db
@@ -23,6 +24,7 @@ def test_everyone_reads_the_policy_in_force(api_as, clinician):
         "patient_weight": 0.25,
         "breadth_weight": 1.0,
         "default_effort_weeks": 2.0,
+        "reason": "",
         "created_by": None,
     }
 
@@ -34,7 +36,7 @@ def test_a_product_manager_changes_the_weights_and_gets_a_job(api_as, users, sit
     client = api_as(users[Role.PRODUCT_MANAGER])
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.put("/api/v1/scoring/policy/", WEIGHTS, format="json")
+        response = client.put("/api/v1/scoring/policy/", {**WEIGHTS, "reason": REASON}, format="json")
 
     assert response.status_code == 202, response.json()
     body = response.json()
@@ -56,7 +58,7 @@ def test_a_product_manager_changes_the_weights_and_gets_a_job(api_as, users, sit
 def test_a_job_not_started_yet_is_queued(api_as, users):
     client = api_as(users[Role.PRODUCT_MANAGER])
 
-    job_id = client.put("/api/v1/scoring/policy/", WEIGHTS, format="json").json()["job"]
+    job_id = client.put("/api/v1/scoring/policy/", {**WEIGHTS, "reason": REASON}, format="json").json()["job"]
 
     assert client.get(f"/api/v1/jobs/{job_id}/").json()["state"] == JobState.QUEUED
 
@@ -73,7 +75,9 @@ def test_a_job_not_started_yet_is_queued(api_as, users):
 )
 @pytest.mark.django_db
 def test_weights_out_of_range_are_refused(api_as, users, change, errors):
-    response = api_as(users[Role.PRODUCT_MANAGER]).put("/api/v1/scoring/policy/", {**WEIGHTS, **change}, format="json")
+    response = api_as(users[Role.PRODUCT_MANAGER]).put(
+        "/api/v1/scoring/policy/", {**WEIGHTS, "reason": REASON, **change}, format="json"
+    )
 
     assert response.status_code == 400
     assert response.json() == errors
@@ -83,7 +87,9 @@ def test_weights_out_of_range_are_refused(api_as, users, change, errors):
 
 @pytest.mark.django_db
 def test_a_put_must_carry_every_weight(api_as, users):
-    response = api_as(users[Role.PRODUCT_MANAGER]).put("/api/v1/scoring/policy/", {"patient_weight": 1}, format="json")
+    response = api_as(users[Role.PRODUCT_MANAGER]).put(
+        "/api/v1/scoring/policy/", {"patient_weight": 1, "reason": REASON}, format="json"
+    )
 
     assert response.status_code == 400
     assert response.json() == {

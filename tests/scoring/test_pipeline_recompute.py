@@ -155,7 +155,12 @@ def test_a_site_leaving_the_network_and_a_policy_change_make_every_problem_stale
     recompute.scores_recompute(problem_ids=every)
     assert stale_problem_ids() == []
     services.policy_update(
-        actor=None, after_hours_weight=1.0, patient_weight=0.25, breadth_weight=1.0, default_effort_weeks=2.0
+        reason="A test of the re-rank.",
+        actor=None,
+        after_hours_weight=1.0,
+        patient_weight=0.25,
+        breadth_weight=1.0,
+        default_effort_weeks=2.0,
     )  # in-process: the re-rank runs right after commit
     assert stale_problem_ids() == []
     assert set(ProblemScore.objects.values_list("policy_version", flat=True)) == {2}
@@ -243,7 +248,12 @@ def _recompute_paused_after_reading_inputs() -> bool:
 def test_a_policy_change_reranks_every_problem_and_the_job_reports_it(network, pm):
     # When a product manager changes the policy (in-process: the re-rank runs after commit)
     policy, job = services.policy_update(
-        actor=pm, after_hours_weight=2.0, patient_weight=1.0, breadth_weight=0.5, default_effort_weeks=3.0
+        reason="A test of the re-rank.",
+        actor=pm,
+        after_hours_weight=2.0,
+        patient_weight=1.0,
+        breadth_weight=0.5,
+        default_effort_weeks=3.0,
     )
 
     # Then every problem is scored under it, exactly, and the job is done with done = total
@@ -257,7 +267,12 @@ def test_a_policy_change_reranks_every_problem_and_the_job_reports_it(network, p
 @pytest.mark.django_db(transaction=True)
 def test_running_a_rerank_again_changes_nothing(network, pm, notified):
     _, job = services.policy_update(
-        actor=pm, after_hours_weight=2.0, patient_weight=1.0, breadth_weight=0.5, default_effort_weeks=3.0
+        reason="A test of the re-rank.",
+        actor=pm,
+        after_hours_weight=2.0,
+        patient_weight=1.0,
+        breadth_weight=0.5,
+        default_effort_weeks=3.0,
     )
     recompute.rerank_run(job_id=job.pk)
     before = (stored_scores(), dict(ProblemScore.objects.values_list("problem_id", "scored_at")))
@@ -276,7 +291,12 @@ def test_running_a_rerank_again_changes_nothing(network, pm, notified):
 def test_the_sweep_resumes_a_rerank_whose_message_was_lost(network, pm, notified):
     # Given a policy change whose job never reached a worker (the notifier records, nothing runs it)
     _, job = services.policy_update(
-        actor=pm, after_hours_weight=0.0, patient_weight=0.0, breadth_weight=0.0, default_effort_weeks=1.0
+        reason="A test of the re-rank.",
+        actor=pm,
+        after_hours_weight=0.0,
+        patient_weight=0.0,
+        breadth_weight=0.0,
+        default_effort_weeks=1.0,
     )
     # (policy_update's dispatch runs in-process in tests; simulate the lost message by undoing its work)
     RerankJob.objects.filter(pk=job.pk).update(state=JobState.QUEUED, done=0, total=0)
@@ -351,3 +371,28 @@ def test_ranks_always_equal_the_row_number_definition(start, steps, site, users,
             assert stored_ranks() == ranks_by_definition()
         assert stored_scores() == expected_scores()
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rerank_whose_sql_underflows_scores_in_python_with_the_same_numbers(network, users, site, pm, caplog):
+    # Given a problem reported at the smallest float there is, all of it after hours: its stored
+    # after-hours hours are 5e-324, and a weight of 0.25 makes 1.2e-324 of them, which Python rounds
+    # to zero and PostgreSQL refuses as an underflow
+    submit(users[Role.CLINICIAN], site, "Barely any time lost", m=5e-324, f=1, after_hours_pct=100)
+
+    # When the policy changes
+    _, job = services.policy_update(
+        reason="A test of the re-rank.",
+        actor=pm,
+        after_hours_weight=0.25,
+        patient_weight=0.25,
+        breadth_weight=1.0,
+        default_effort_weeks=2.0,
+    )
+
+    # Then the re-rank still finishes, in Python, every score exactly the engine's
+    assert "the database refused the arithmetic" in caplog.text
+    job.refresh_from_db()
+    assert (job.state, job.done, job.total) == (JobState.DONE, 6, 6)
+    assert stored_scores() == expected_scores()
+    assert stale_problem_ids() == []

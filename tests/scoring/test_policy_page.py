@@ -16,7 +16,13 @@ from tests.factories import ProblemFactory, SiteReportFactory
 pytestmark = pytest.mark.django_db
 
 URL = "/scoring/policy/"
-WEIGHTS = {"after_hours_weight": "1.5", "patient_weight": "0.5", "breadth_weight": "2", "default_effort_weeks": "3"}
+WEIGHTS = {
+    "after_hours_weight": "1.5",
+    "patient_weight": "0.5",
+    "breadth_weight": "2",
+    "default_effort_weeks": "3",
+    "reason": "After-hours charting is the first complaint in the staff survey.",
+}
 
 
 @pytest.fixture

@@ -261,7 +261,12 @@ def test_duplicate_deliveries_give_identical_scores(worker, people, site, other_
 
     # and a re-rank job is delivered twice, and the recompute twice more
     _, job = services.policy_update(
-        actor=people["pm"], after_hours_weight=1.0, patient_weight=0.5, breadth_weight=2.0, default_effort_weeks=3.0
+        reason="A test of the re-rank.",
+        actor=people["pm"],
+        after_hours_weight=1.0,
+        patient_weight=0.5,
+        breadth_weight=2.0,
+        default_effort_weeks=3.0,
     )
     tasks.rerank_task.apply_async(args=[str(job.pk)], task_id="the-same-job")
     tasks.rerank_task.apply_async(args=[str(job.pk)], task_id="the-same-job")
@@ -333,7 +338,12 @@ def test_a_policy_change_reranks_every_open_problem_with_progress_visible_while_
     try:
         # When a product manager changes the policy
         policy, job = services.policy_update(
-            actor=people["pm"], after_hours_weight=0.0, patient_weight=0.0, breadth_weight=0.0, default_effort_weeks=4
+            reason="A test of the re-rank.",
+            actor=people["pm"],
+            after_hours_weight=0.0,
+            patient_weight=0.0,
+            breadth_weight=0.0,
+            default_effort_weeks=4,
         )
         wait_for(lambda: RerankJob.objects.get(pk=job.pk).state == JobState.DONE, what="the re-rank job")
 
