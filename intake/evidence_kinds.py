@@ -46,6 +46,7 @@ class KindRule:
     sample_size: bool = False  # carries a sample size (≥ 1, required); no other kind may
     # In the score (scoring.engine):
     overrides: str | None = None  # the site-report number (intake.numbers) it replaces at its site
+    gives: str = ""  # what it replaces, in the problem page's words: "a time study gives the minutes"
     aggregate: Aggregate | None = None  # how values at a site count, for `overrides` and `total`
     total: str | None = None  # the score total it adds to: the latest value per site, summed
     measured: bool = False  # counts as measured evidence (confidence + 0.2)
@@ -86,6 +87,7 @@ KINDS: dict[str, KindRule] = {
             range=Range(0, 240, low_open=True),
             sample_size=True,
             overrides="minutes_lost_per_occurrence",
+            gives="the minutes",
             aggregate=Aggregate.WEIGHTED_MEAN,
             measured=True,
             shown=("", " minutes", " lost per occurrence"),
@@ -99,6 +101,7 @@ KINDS: dict[str, KindRule] = {
             range=Range(0, 200, low_open=True),
             site_required=True,
             overrides="occurrences_per_shift",
+            gives="the times per shift",
             aggregate=Aggregate.LATEST,
             measured=True,
             shown=("", "", " occurrences per provider per shift"),
@@ -134,3 +137,8 @@ KINDS: dict[str, KindRule] = {
     )
 }
 SCORED_KINDS = tuple(kind for kind, rule in KINDS.items() if rule.scored)
+
+
+def measured_replaces() -> str:
+    """'a time study gives the minutes, an EHR metric gives the times per shift' (the problem page)."""
+    return ", ".join(f"{rule.a_noun} gives {rule.gives}" for rule in KINDS.values() if rule.overrides)

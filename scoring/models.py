@@ -95,9 +95,14 @@ class ProblemScore(models.Model):
 
 
 class ScoreHistory(models.Model):
-    """A point in a problem's score-and-rank history, written when either changes."""
+    """A point in a problem's score-and-rank history, written when either changes.
 
-    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="score_history")
+    Derived data, written only by the scoring pipeline for problems it has just read. It has no
+    foreign key in the database: a policy change adds a point for nearly every problem, and
+    checking 100,000 keys at commit cost as much as the re-rank itself (benchmarks/README.md).
+    Problems are never deleted by the application; Django's collector still cascades a delete."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="score_history", db_constraint=False)
     priority = models.FloatField()
     rank = models.PositiveIntegerField(null=True, blank=True)
     policy_version = models.PositiveIntegerField()

@@ -35,8 +35,10 @@ def place_sql(alias: str = "") -> str:
     return f"ROW_NUMBER() OVER (ORDER BY {rank_order_sql(alias)})"
 
 
-# The rank order for a queryset of problems, through their score (the terms of score_order_idx,
-# so that a short list walks that index). Among open scores it equals ordering by stored rank.
+# The rank order for a queryset of scores, and for a queryset of problems through their score (in
+# the terms of score_order_idx, so that a short list walks that index). Among open scores it equals
+# ordering by stored rank.
+SCORE_RANK_ORDER = (F("priority").desc(), F("created_at").asc(), F("problem_id").asc())
 RANK_ORDER = (F("score__priority").desc(), F("score__created_at").asc(), F("score__problem_id").asc())
 # Listings of problems by stored rank: the ranked ones first, then those not ranked (pending new
 # ones, closed ones) by age.

@@ -221,7 +221,8 @@ def _rerank_until_current() -> None:
 
 
 def _progress_commit_async() -> None:
-    """Progress is a hint for people watching: its commit need not wait for the disk."""
+    """This transaction's commit need not wait for the disk (progress, and derived data that the
+    sweep would rebuild if a crash lost it)."""
     if is_postgres():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
@@ -255,6 +256,9 @@ def _rerank_pass(policy_row: ScoringPolicy, job_ids: list) -> bool:
         _lock_recomputes()
         if policy_current().version != policy.version:
             return False
+        # Scores are derived data: if this commit were lost in a crash, the policy would still be
+        # ahead of them and the sweep would re-rank again. So it need not wait for the disk.
+        _progress_commit_async()
         if in_sql:
             try:
                 with transaction.atomic():

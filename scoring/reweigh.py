@@ -97,14 +97,15 @@ def weighed_sql(policy: Policy, alias: str = "s") -> Weighed:
     return combine(_stored_parts(alias), floats, greatest=Sql.greatest, first_present=Sql.first_present)
 
 
-REWEIGHED = "scoring_reweighed"  # a temporary table: the session's own
+# Temporary tables, the database session's own: the re-weighed numbers, then their places.
+REWEIGHED, PLACED = "scoring_reweighed", "scoring_reweigh_placed"
 DERIVED = [f.name for f in fields(Weighed)]  # what a policy change rewrites in a stored score
 
 
 def reweigh_reset() -> None:
     columns = ", ".join(f"{name} DOUBLE PRECISION" for name in DERIVED)
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {REWEIGHED} (problem_id BIGINT PRIMARY KEY, {columns})")
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {REWEIGHED} (problem_id BIGINT, {columns})")
         cursor.execute(f"DELETE FROM {REWEIGHED}")
 
 
@@ -120,52 +121,59 @@ def reweigh_batch(policy: Policy, *, after_id: int, limit: int) -> tuple[int, in
         cursor.execute(
             f"INSERT INTO {REWEIGHED} (problem_id, {', '.join(DERIVED)})"
             f" SELECT s.problem_id, {', '.join(expression.text for expression in expressions)} FROM {table} s"
-            f" WHERE s.problem_id > %s AND s.policy_version < %s ORDER BY s.problem_id LIMIT %s",
+            f" WHERE s.problem_id > %s AND s.policy_version < %s ORDER BY s.problem_id LIMIT %s RETURNING problem_id",
             [*params, after_id, policy.version, limit],
         )
-        count = cursor.rowcount
-        cursor.execute(f"SELECT max(problem_id) FROM {REWEIGHED}")
-        (last,) = cursor.fetchone()
-    return count, last or after_id
+        ids = [pid for (pid,) in cursor.fetchall()]
+    return len(ids), max(ids, default=after_id)
 
 
 def reweigh_apply(policy: Policy, *, now: datetime) -> None:
     """Write the re-weighed scores (those still under an older policy than `policy`), renumber
     every open problem's rank, and add a history point for each score whose priority or rank
-    moved. Under the recompute lock. Two statements over the same read (the new numbers and
-    places): the history points first, then each score row written once. Plain SQL for
+    moved. Under the recompute lock. The new numbers and places are read once (into a temporary
+    table), then the history points are added and each score row is written once. Plain SQL for
     PostgreSQL and the SQLite of `make run`."""
     table, history = ProblemScore._meta.db_table, ScoreHistory._meta.db_table
     stale = "(r.problem_id IS NOT NULL AND s.policy_version < %s)"
     chosen = ", ".join(f"CASE WHEN {stale} THEN r.{name} ELSE s.{name} END AS {name}" for name in DERIVED)
-    read_params = [policy.version] * (len(DERIVED) + 1)
-    placed = f"""
-        WITH weighed AS (
-            SELECT s.problem_id, s.is_open, s.created_at, s.priority AS old_priority, s.rank AS old_rank,
-                   {stale} AS stale, {chosen}
-            FROM {table} s LEFT JOIN {REWEIGHED} r ON r.problem_id = s.problem_id
-        ), placed AS (
-            SELECT w.*, CASE WHEN w.is_open THEN ROW_NUMBER() OVER (
-                PARTITION BY w.is_open ORDER BY {rank_order_sql("w")}
-            ) END AS place
-            FROM weighed w
-        )
-    """
+    derived = ", ".join(DERIVED)
     now_value = connection.ops.adapt_datetimefield_value(now)
     moved = "COALESCE(p.place, 0) <> COALESCE(p.old_rank, 0)"  # ranks start at 1
     assignments = ", ".join(f"{name} = p.{name}" for name in DERIVED)
     with connection.cursor() as cursor:
+        doubles = ", ".join(f"{name} DOUBLE PRECISION" for name in DERIVED)
         cursor.execute(
-            f"{placed} INSERT INTO {history} (problem_id, priority, rank, policy_version, at)"
-            f" SELECT p.problem_id, p.priority, p.place, %s, %s FROM placed p"
-            f" WHERE p.priority <> p.old_priority OR {moved}",
-            [*read_params, policy.version, now_value],
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {PLACED} (problem_id BIGINT, stale BOOLEAN,"
+            f" old_priority DOUBLE PRECISION, old_rank INTEGER, place INTEGER, {doubles})"
+        )
+        cursor.execute(f"DELETE FROM {PLACED}")
+        cursor.execute(
+            f"""
+            INSERT INTO {PLACED} (problem_id, stale, old_priority, old_rank, {derived}, place)
+            SELECT w.problem_id, w.stale, w.old_priority, w.old_rank, {derived},
+                   CASE WHEN w.is_open THEN ROW_NUMBER() OVER (PARTITION BY w.is_open ORDER BY {rank_order_sql("w")})
+                   END
+            FROM (
+                SELECT s.problem_id, s.is_open, s.created_at, s.priority AS old_priority, s.rank AS old_rank,
+                       {stale} AS stale, {chosen}
+                FROM {table} s LEFT JOIN {REWEIGHED} r ON r.problem_id = s.problem_id
+            ) AS w
+            """,
+            [policy.version] * (len(DERIVED) + 1),
         )
         cursor.execute(
-            f"{placed} UPDATE {table} SET {assignments}, rank = p.place,"
+            f"INSERT INTO {history} (problem_id, priority, rank, policy_version, at)"
+            f" SELECT p.problem_id, p.priority, p.place, %s, %s FROM {PLACED} p"
+            f" WHERE p.priority <> p.old_priority OR {moved} ORDER BY p.problem_id",
+            [policy.version, now_value],
+        )
+        cursor.execute(
+            f"UPDATE {table} SET {assignments}, rank = p.place,"
             f" policy_version = CASE WHEN p.stale THEN %s ELSE {table}.policy_version END,"
             f" scored_at = CASE WHEN p.stale THEN %s ELSE {table}.scored_at END"
-            f" FROM placed p WHERE {table}.problem_id = p.problem_id AND (p.stale OR {moved})",
-            [*read_params, policy.version, now_value],
+            f" FROM {PLACED} p WHERE {table}.problem_id = p.problem_id AND (p.stale OR {moved})",
+            [policy.version, now_value],
         )
         cursor.execute(f"DELETE FROM {REWEIGHED}")
+        cursor.execute(f"DELETE FROM {PLACED}")

@@ -181,13 +181,15 @@ def apply_incremental(*, now: datetime) -> int:
         columns = ", ".join(SCORE_COLUMNS)
         cursor.execute(
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {STAGE} t"
-            f" WHERE NOT EXISTS (SELECT 1 FROM {table} s WHERE s.problem_id = t.problem_id)"
+            # had_score, not a NOT EXISTS on the table being filled: planned when it was small, such an
+            # anti-join rescans the growing table for every row (a first scoring of 100,000 problems).
+            " WHERE NOT t.had_score"
         )
         written = cursor.rowcount
         assignments = ", ".join(f"{c} = t.{c}" for c in SCORE_FIELDS)
         cursor.execute(
             f"UPDATE {table} SET {assignments}, rank = CASE WHEN t.is_open THEN {table}.rank END"
-            f" FROM {STAGE} t WHERE {table}.problem_id = t.problem_id"
+            f" FROM {STAGE} t WHERE {table}.problem_id = t.problem_id AND t.had_score"
         )
         written += cursor.rowcount
         for lo, hi in ranges:

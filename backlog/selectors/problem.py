@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from intake.evidence_kinds import KINDS
+from intake.evidence_kinds import KINDS, measured_replaces
 from intake.models import AffectedRole, Evidence, Problem, Site, SiteReport, Status
 from intake.numbers import REPORT_NUMBERS, ReportNumber
 from scoring.engine import Score, SiteBreakdown, score
@@ -115,6 +115,7 @@ class ProblemPage:
     affected_roles: list[str]  # labels, e.g. "APPs (NP/PA)"
     evidence: list[EvidenceShown]
     report_numbers: tuple[ReportNumber, ...]  # the site reports' columns
+    measured_replaces: str  # which kind of measured evidence replaces which reported number
     site_reports: list[tuple[SiteReport, list[tuple[str, float]]]]  # each report with its (column, value) cells
 
 
@@ -152,6 +153,7 @@ def problem_page(problem_id: int) -> ProblemPage:
             EvidenceShown(item, KINDS[item.kind].title, *KINDS[item.kind].show(item.value)) for item in detail.evidence
         ],
         report_numbers=REPORT_NUMBERS,
+        measured_replaces=measured_replaces(),
         site_reports=[
             (report, [(number.column, getattr(report, number.name)) for number in REPORT_NUMBERS])
             for report in detail.site_reports
