@@ -31,6 +31,7 @@ from typing import Any
 from intake.evidence_kinds import KINDS, Aggregate, EvidenceKind, KindRule
 from intake.numbers import EFFORT_WEEKS, REPORT_DEFAULTS, REPORT_NUMBER_NAMES, Range
 
+# Names of kinds, for those who build Facts by hand (the tests); the engine itself reads KINDS.
 TIME_STUDY = EvidenceKind.TIME_STUDY.value
 EHR_METRIC = EvidenceKind.EHR_METRIC.value
 COST_REPORT = EvidenceKind.COST_REPORT.value
