@@ -28,7 +28,7 @@ import psycopg
 
 from . import phrases
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 SITE_COUNT = 50
 USER_COUNT = 300
 SITES_ZIPF_EXPONENT = 2.4
@@ -66,7 +66,14 @@ STATUS_WEIGHTS = {
 }  # fmt: skip
 ROLE_WEIGHTS = {"physician": 40, "app": 25, "nurse": 15, "ma": 12, "front_desk": 5, "other": 3}
 USER_GROUPS = [("clinician", 250), ("informatics", 30), ("product_manager", 8), ("it_lead", 10), ("admin", 2)]
-EVIDENCE_KIND_WEIGHTS = {"time_study": 20, "ehr_metric": 20, "cost_report": 7, "survey": 23, "note": 30}
+EVIDENCE_KIND_WEIGHTS = {
+    "time_study": 20,
+    "ehr_metric": 20,
+    "cost_report": 7,
+    "after_hours_metric": 6,
+    "survey": 23,
+    "note": 30,
+}
 DECLINE_REASONS = ["Covered by the vendor upgrade next quarter.", "Local workflow issue, handled by site training."]
 NOTES = phrases.CONSEQUENCES + phrases.WORKAROUNDS
 
@@ -350,13 +357,15 @@ class _Network:
                 site = rng.choice(chosen) if rng.random() < 0.7 else None
             elif kind == "ehr_metric":
                 value, site = _lognormal(rng, 6, 0.7, 0.5, 150), rng.choice(chosen)
+            elif kind == "after_hours_metric":
+                value, site = round(rng.uniform(0, 60), 1), rng.choice(chosen)
             elif kind == "cost_report":
                 value, site = round(rng.uniform(0, 8), 1), rng.choice(self.site_ids)
             elif kind == "survey":
                 value = float(rng.randint(1, 5))
             if kind == "note" or rng.random() < 0.2:
                 note = rng.choice(NOTES)
-            by = rng.choice(self.measurers) if kind in ("time_study", "ehr_metric", "cost_report") else submitter
+            by = rng.choice(self.measurers) if kind not in ("survey", "note") else submitter
             at = min(END, created + timedelta(days=365 * rng.random()))
             self.evidence.append((pid, kind, site, value, sample, note, by, at))
 

@@ -23,6 +23,7 @@ class EvidenceKind(TextChoices):
     TIME_STUDY = "time_study", "Time study (minutes lost per occurrence)"
     EHR_METRIC = "ehr_metric", "EHR metric (occurrences per provider per shift)"
     COST_REPORT = "cost_report", "Cost report (provider hours per week a change would cost)"
+    AFTER_HOURS_METRIC = "after_hours_metric", "After-hours metric (share of the lost time made up after hours, %)"
     SURVEY = "survey", "Survey (provider frustration 1–5)"
     NOTE = "note", "Note"
 
@@ -117,6 +118,21 @@ KINDS: dict[str, KindRule] = {
             aggregate=Aggregate.LATEST,
             total="cost_hours_per_week",
             shown=("", " provider hours/week", " the change would cost"),
+        ),
+        KindRule(
+            EvidenceKind.AFTER_HOURS_METRIC,
+            noun="after-hours metric",
+            measures="share of the lost time made up after hours, %",
+            value_label="Share of the lost time made up after hours (%)",
+            help="From EHR audit logs at the site (“work outside work”, “pajama time”); 0 to 100. "
+            "The latest per site replaces the reported share.",
+            range=Range(0, 100),
+            site_required=True,
+            overrides="after_hours_pct",
+            gives="the after-hours share",
+            aggregate=Aggregate.LATEST,
+            measured=True,
+            shown=("", " %", " of the lost time made up after hours"),
         ),
         KindRule(
             EvidenceKind.SURVEY,

@@ -2043,6 +2043,23 @@ EVIDENCE = [
     ("resultack", "ehr_metric", "UNIVERSITY", 35, None, "Acknowledgements per provider per shift."),
     ("dxsearch", "ehr_metric", "MIDTOWN", 31, None, "Diagnosis searches per provider per shift."),
     (
+        "medrec",
+        "after_hours_metric",
+        "NORTH",
+        38,
+        None,
+        "EHR audit log, last 30 days: share of reconciliation time logged after the last scheduled shift.",
+    ),
+    (
+        "medrec",
+        "after_hours_metric",
+        "MIDTOWN",
+        24,
+        None,
+        "Work outside work, from the vendor's provider efficiency report for the quarter.",
+    ),
+    ("vitals", "after_hours_metric", "LAKESIDE", 15, None, "Pajama time on notes with re-typed vitals, audit log."),
+    (
         "sepsis",
         "cost_report",
         "SOUTHPARK",

@@ -477,3 +477,34 @@ def test_updated_at_moves_with_a_triage_write(api_as, pm, site):
 
     assert body["external_ref"] == "IT-9"
     assert datetime.fromisoformat(body["updated_at"]) >= before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_after_hours_metric_replaces_the_reported_share_at_its_site(api_as, users, site):
+    # Given a problem reported at NORTH (10 providers, 4 shifts): 3 min × 10 a shift, 20 % made up after hours
+    clinician, informatics = api_as(users[Role.CLINICIAN]), api_as(users[Role.INFORMATICS])
+    created = clinician.post("/api/v1/problems/", {**INTAKE, "after_hours_pct": 20}, format="json").json()
+    before = clinician.get(f"/api/v1/problems/{created['id']}/").json()["score"]
+    # 10 × 1 × 10 × 4 × 3 = 1200 min = 20 h; 20 % after hours: 20 + 0.5 × 4 = 22 h; confidence 0.5
+    assert (before["provider_hours_per_week"], before["confidence"]) == (pytest.approx(22.0), 0.5)
+
+    # When informatics posts what the EHR audit log measured there: 60 % of it after hours
+    response = informatics.post(
+        f"/api/v1/problems/{created['id']}/evidence/",
+        {"kind": "after_hours_metric", "value": 60, "site": "NORTH", "note": "Pajama time, last 30 days."},
+        format="json",
+    )
+
+    # Then the metric is stored, and the score (recomputed after commit) counts 60 %, measured
+    assert response.status_code == 201, response.json()
+    assert {k: response.json()[k] for k in ("kind", "site", "value", "sample_size")} == {
+        "kind": "after_hours_metric",
+        "site": "NORTH",
+        "value": 60.0,
+        "sample_size": None,
+    }
+    after = clinician.get(f"/api/v1/problems/{created['id']}/").json()["score"]
+    # 20 h, 60 % of it after hours: 20 + 0.5 × 12 = 26 h; confidence 0.5 + 0.2 (measured)
+    assert after["provider_hours_per_week"] == pytest.approx(26.0)
+    assert after["confidence"] == pytest.approx(0.7)
+    assert after["score_pending"] is False

@@ -153,7 +153,7 @@ def test_evidence_kinds_follow_the_role(client, users, data, role, kinds):
     form = client.get(f"/problems/{data['top'].pk}/").context["forms"]["evidence"]
 
     offered = [value for value, _ in form.fields["kind"].choices]
-    assert offered == (kinds or ["time_study", "ehr_metric", "cost_report", "survey", "note"])
+    assert offered == (kinds or ["time_study", "ehr_metric", "cost_report", "after_hours_metric", "survey", "note"])
 
 
 @pytest.mark.django_db

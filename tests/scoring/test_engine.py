@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from intake.evidence_kinds import EvidenceKind
 from scoring.engine import (
     COST_REPORT,
     EHR_METRIC,
@@ -178,6 +179,47 @@ def test_an_ehr_metric_at_another_site_does_not_apply():
     result = score(inputs([report("NORTH", f=4)], [metric(20, site="SOUTH", order=1)]), DEFAULT)
     assert result.sites == ["NORTH"]
     assert only_site(result).occurrences_per_shift == 4
+
+
+# --- after-hours metrics --------------------------------------------------------------------------
+
+
+def after_hours(value: float, *, site: str, order: int, day: int = 0) -> Fact:
+    return fact(EvidenceKind.AFTER_HOURS_METRIC, value, order=order, site=site, day=day)
+
+
+def test_the_latest_after_hours_metric_at_a_site_replaces_the_reported_share():
+    # Given NORTH's reports of 10 % and 30 % after hours (median 20 %), and the EHR audit log's
+    # measured shares 60 % (day 0), 40 % (day 2, the latest) and 80 % (day 1); SOUTH has no metric
+    north, south = site("NORTH", providers=12, shifts=3.5), site("SOUTH", providers=10)
+    reports = [
+        report("NORTH", m=2.5, f=6, providers_affected_pct=50, after_hours_pct=10),
+        report("NORTH", m=2.5, f=6, providers_affected_pct=50, after_hours_pct=30),
+        report("SOUTH", m=1, f=6, after_hours_pct=50),
+    ]
+    evidence = [
+        after_hours(60, site="NORTH", order=1, day=0),
+        after_hours(40, site="NORTH", order=2, day=2),
+        after_hours(80, site="NORTH", order=3, day=1),
+    ]
+    result = score(inputs(reports, evidence, sites=[north, south]), DEFAULT)
+    by_site = {b.site: b for b in result.per_site}
+    # Then NORTH counts 40 % (the latest), SOUTH its own reported 50 %
+    assert (by_site["NORTH"].after_hours_pct, by_site["SOUTH"].after_hours_pct) == (40, 50)
+    # NORTH: 12 × 0.5 × 6 × 3.5 × 2.5 = 315 min, 40 % after hours: 315 × (1 + 0.5 × 0.40) = 378
+    assert by_site["NORTH"].weighted_minutes == pytest.approx(378)
+    # SOUTH: 10 × 1 × 6 × 4 × 1 = 240 min, 50 % after hours: 240 × 1.25 = 300
+    assert by_site["SOUTH"].weighted_minutes == pytest.approx(300)
+    # after-hours hours = (315 × 0.40 + 240 × 0.50) / 60 = 4.1; provider hours = 555 / 60 + 0.5 × 4.1 = 11.3
+    assert result.after_hours_hours_per_week == pytest.approx(4.1)
+    assert result.provider_hours_per_week == pytest.approx(11.3)
+
+
+def test_an_after_hours_metric_counts_as_measured_and_at_another_site_does_not_apply():
+    # SOUTH's metric leaves NORTH's reported 0 %; but it is measured evidence: confidence 0.5 + 0.2
+    result = score(inputs([report("NORTH", m=2, f=3)], [after_hours(90, site="SOUTH", order=1)]), DEFAULT)
+    assert only_site(result).after_hours_pct == 0
+    assert result.confidence == pytest.approx(0.7)
 
 
 # --- medians of p, a, w, v -----------------------------------------------------------------------
