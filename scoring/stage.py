@@ -25,24 +25,11 @@ from .models import ProblemScore, ScoreHistory
 from .ranking import place_sql, rank_order_sql
 from .selectors import score_inputs
 
-# The stored score's fields that come from the engine's Score, by name (a policy change
-# re-weighs the weighted ones from the parts among them: scoring.reweigh).
-SCORE_RESULT_FIELDS = (
-    "priority",
-    "value_hours_per_week",
-    "provider_hours_per_week",
-    "patient_hours_per_week",
-    "cost_hours_per_week",
-    "provider_hours_unweighted",
-    "after_hours_hours_per_week",
-    "sites_affected",
-    "active_sites",
-    "sites",
-    "breadth",
-    "confidence",
-    "effort_weeks",
-    "effort_estimated",
-    "policy_version",
+# The stored score's columns that come from the engine's Score, by name: every column of the
+# model but these (a policy change re-weighs the weighted ones from the parts: scoring.reweigh).
+NOT_FROM_THE_ENGINE = frozenset({"problem_id", "inputs_version", "is_open", "created_at", "rank", "scored_at"})
+SCORE_RESULT_FIELDS = tuple(
+    field.attname for field in ProblemScore._meta.concrete_fields if field.attname not in NOT_FROM_THE_ENGINE
 )
 # Column order of the bulk score write; `sites` is JSON text.
 SCORE_COLUMNS = ("problem_id", *SCORE_RESULT_FIELDS, "inputs_version", "is_open", "created_at", "scored_at")
