@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from intake.evidence_kinds import KINDS, KindRule
 from intake.forms import SiteChoiceField
 from intake.models import NOTE_MAX, EvidenceKind, Site, Status, WorkflowArea
-from intake.numbers import EFFORT_WEEKS, MINUTES_SAVED_PER_SHIFT
+from intake.numbers import EFFORT_WEEKS, MINUTES_SAVED_PER_SHIFT, plain
 
 from .models import OUTCOME_QUESTIONS
 
@@ -85,9 +85,11 @@ class EvidenceForm(forms.Form):
             self.add_error("value", f"Enter the {rule.value_label[0].lower() + rule.value_label[1:]}.")
         elif value not in rule.range:
             if rule.range.whole:
-                self.add_error("value", f"Enter a whole number from {rule.range.low:g} to {rule.range.high:g}.")
+                self.add_error(
+                    "value", f"Enter a whole number from {plain(rule.range.low)} to {plain(rule.range.high)}."
+                )
             else:
-                self.add_error("value", f"Enter a number {rule.range.lower_words} and at most {rule.range.high:g}.")
+                self.add_error("value", f"Enter {rule.range.words}.")
         if rule.sample_size and data.get("sample_size") is None:
             self.add_error("sample_size", f"Say how many observations the {rule.noun} made.")
         if not rule.sample_size:

@@ -21,7 +21,7 @@ from .models import (
     Site,
     WorkflowArea,
 )
-from .numbers import REPORT_NUMBER_NAMES, REPORT_NUMBERS, Range, ReportValues
+from .numbers import REPORT_NUMBER_NAMES, REPORT_NUMBERS, Range, ReportValues, plain
 from .phi import phi_screen_fields
 
 # The free-text fields, with the words the PHI screen's messages use for them.
@@ -57,14 +57,14 @@ def reads_like_solution(*texts: str) -> bool:
 
 def number_field(label: str, rng: Range, **kwargs) -> forms.FloatField:
     """A number field whose every error names the field and the allowed range."""
-    lower = f"above {rng.low:g}" if rng.low_open else f"at least {rng.low:g}"
-    allowed = f"{label}: enter a number {lower} and at most {rng.high:g}."
+    lower = f"above {plain(rng.low)}" if rng.low_open else f"at least {plain(rng.low)}"
+    allowed = f"{label}: enter a number {lower} and at most {plain(rng.high)}."
     field = forms.FloatField(
         label=label,
         min_value=None if rng.low_open else rng.low,
         max_value=rng.high,
         error_messages={
-            "required": f"{label} is required: enter a number {lower} and at most {rng.high:g}.",
+            "required": f"{label} is required: enter a number {lower} and at most {plain(rng.high)}.",
             "invalid": allowed,
             # Django formats these two with their limit: a literal "%" in the label must be doubled.
             "min_value": allowed.replace("%", "%%"),

@@ -11,6 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, make_dataclass
 
 
+def plain(value: float) -> str:
+    """A bound as messages write it: 240, 0.5, 10000000 (never 1e+07)."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
 @dataclass(frozen=True)
 class Range:
     """`low` ≤ v ≤ `high` (or `low` < v with `low_open`); `whole`: integers only."""
@@ -26,20 +31,24 @@ class Range:
 
     @property
     def lower_words(self) -> str:
-        return f"more than {self.low:g}" if self.low_open else f"at least {self.low:g}"
+        return f"more than {plain(self.low)}" if self.low_open else f"at least {plain(self.low)}"
 
     @property
     def words(self) -> str:
         """'a number more than 0 and at most 240', 'a whole number at least 1 and at most 5'."""
         number = "a whole number" if self.whole else "a number"
-        return f"{number} {self.lower_words} and at most {self.high:g}"
+        return f"{number} {self.lower_words} and at most {plain(self.high)}"
 
     @property
     def symbols(self) -> str:
         """'0 < v ≤ 240', '0–100'."""
         if self.low_open:
-            return f"{self.low:g} < v ≤ {self.high:g}"
-        return f"{self.low:g}–{self.high:,g}"
+            return f"{plain(self.low)} < v ≤ {plain(self.high)}"
+        return (
+            f"{plain(self.low)}–{self.high:,.0f}"
+            if float(self.high).is_integer()
+            else f"{plain(self.low)}–{plain(self.high)}"
+        )
 
 
 @dataclass(frozen=True)
