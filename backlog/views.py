@@ -144,7 +144,13 @@ def _problem_context(request: HttpRequest, pk: int, bound: dict) -> dict:
         "problem": problem,
         "policy": page.policy,
         "max_breadth": 1 + page.policy.breadth_weight,  # every active site reports it
-        "bars": score_bars(detail.per_site, page.cost_by_site, patient_weight=page.policy.patient_weight),
+        "bars": score_bars(
+            detail.per_site,
+            page.cost_by_site,
+            patient_weight=page.policy.patient_weight,
+            revenue_by_site=page.revenue_by_site,
+            revenue_weight=page.policy.revenue_weight,
+        ),
         "rank_chart": line_chart([h.rank for h in history], invert=True, fmt="#{:g}"),
         "priority_chart": line_chart([h.priority for h in history], fmt="{:.1f}"),
         "forms": forms,

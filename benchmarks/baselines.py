@@ -77,6 +77,7 @@ class BacklogItemSerializer(serializers.ModelSerializer):
     provider_hours_per_week = _score(serializers.FloatField, "provider_hours_per_week")
     patient_hours_per_week = _score(serializers.FloatField, "patient_hours_per_week")
     cost_hours_per_week = _score(serializers.FloatField, "cost_hours_per_week")
+    revenue_per_week = _score(serializers.FloatField, "revenue_per_week")
     breadth = _score(serializers.FloatField, "breadth")
     confidence = _score(serializers.FloatField, "confidence")
     effort_weeks = _score(serializers.FloatField, "effort_weeks")

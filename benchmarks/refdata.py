@@ -71,6 +71,7 @@ EVIDENCE_KIND_WEIGHTS = {
     "ehr_metric": 20,
     "cost_report": 7,
     "after_hours_metric": 6,
+    "revenue_report": 4,
     "survey": 23,
     "note": 30,
 }
@@ -359,6 +360,8 @@ class _Network:
                 value, site = _lognormal(rng, 6, 0.7, 0.5, 150), rng.choice(chosen)
             elif kind == "after_hours_metric":
                 value, site = round(rng.uniform(0, 60), 1), rng.choice(chosen)
+            elif kind == "revenue_report":
+                value, site = round(_lognormal(rng, 800, 1.0, 20, 50000), 2), rng.choice(chosen)
             elif kind == "cost_report":
                 value, site = round(rng.uniform(0, 8), 1), rng.choice(self.site_ids)
             elif kind == "survey":

@@ -23,8 +23,9 @@ DEFAULT_WEIGHTS = {
     "patient_weight": 0.25,
     "breadth_weight": 1.0,
     "default_effort_weeks": 2.0,
+    "revenue_weight": 0.0,
 }
-CHANGED_WEIGHTS = {**DEFAULT_WEIGHTS, "after_hours_weight": 0.75, "breadth_weight": 1.5}
+CHANGED_WEIGHTS = {**DEFAULT_WEIGHTS, "after_hours_weight": 0.75, "breadth_weight": 1.5, "revenue_weight": 0.004}
 REASONS = {"changed": "Benchmark: a new weight.", "default": "Benchmark: back to the defaults."}
 JOB_TIMEOUT_SECONDS = 900
 

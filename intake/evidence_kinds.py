@@ -24,6 +24,7 @@ class EvidenceKind(TextChoices):
     EHR_METRIC = "ehr_metric", "EHR metric (occurrences per provider per shift)"
     COST_REPORT = "cost_report", "Cost report (provider hours per week a change would cost)"
     AFTER_HOURS_METRIC = "after_hours_metric", "After-hours metric (share of the lost time made up after hours, %)"
+    REVENUE_REPORT = "revenue_report", "Revenue report (money per week the problem costs the site)"
     SURVEY = "survey", "Survey (provider frustration 1–5)"
     NOTE = "note", "Note"
 
@@ -133,6 +134,19 @@ KINDS: dict[str, KindRule] = {
             aggregate=Aggregate.LATEST,
             measured=True,
             shown=("", " %", " of the lost time made up after hours"),
+        ),
+        KindRule(
+            EvidenceKind.REVENUE_REPORT,
+            noun="revenue report",
+            measures="money per week the problem costs the site",
+            value_label="Money per week the problem costs the site",
+            help="Missed charges, under-coded acuity, walk-outs, in the network's currency; the latest report "
+            "per site counts; 0 to 10,000,000.",
+            range=Range(0, 10_000_000),
+            site_required=True,
+            aggregate=Aggregate.LATEST,
+            total="revenue_per_week",
+            shown=("", " a week", " in lost revenue"),
         ),
         KindRule(
             EvidenceKind.SURVEY,

@@ -53,6 +53,9 @@ class PolicyWeight:
     api_help: str  # the API schema's description
     step: str  # the form input's step
     too_low: str = ""  # the form's message at or below a range's open lower bound
+    # A weight added after the first version of the API: a change that leaves it out keeps it as
+    # it is (clients written before it existed never reset it).
+    optional: bool = False
 
 
 def _weight(default: float, **rules: Any) -> Any:
@@ -98,6 +101,17 @@ class Policy:
         api_help="Effort assumed when IT has not estimated one, weeks (0 < e ≤ 520).",
         step="0.5",
         too_low="Effort must be more than 0 weeks.",
+    )
+    revenue_weight: float = _weight(
+        0.0,
+        label="Revenue weight",
+        column="Revenue",
+        range=Range(0, 1),
+        help="Hours of value per unit of money a week: 0.01 counts 100 a week of lost revenue as one hour. "
+        "0 leaves revenue out of the ranking.",
+        api_help="Hours of value per unit of money a week, 0–1 (default 0: revenue does not count).",
+        step="any",
+        optional=True,
     )
 
 
@@ -190,6 +204,7 @@ class Parts:
     after_hours_hours_per_week: float  # the after-hours share of those hours, which after_hours_weight weighs
     patient_hours_per_week: float
     cost_hours_per_week: float
+    revenue_per_week: float
     sites_affected: int
     active_sites: int  # S of §4 when the score was computed
     confidence: float
@@ -214,6 +229,7 @@ class Score:
     provider_hours_per_week: float
     patient_hours_per_week: float
     cost_hours_per_week: float
+    revenue_per_week: float
     provider_hours_unweighted: float
     after_hours_hours_per_week: float
     sites_affected: int
@@ -264,7 +280,12 @@ def combine(
     """The weighted score from its parts (product.md §4). scoring.reweigh runs this very function
     over SQL columns (with SQL's GREATEST and COALESCE), so write it as plain arithmetic only."""
     provider_hours = parts.provider_hours_unweighted + policy.after_hours_weight * parts.after_hours_hours_per_week
-    value_hours = provider_hours + policy.patient_weight * parts.patient_hours_per_week - parts.cost_hours_per_week
+    value_hours = (
+        provider_hours
+        + policy.patient_weight * parts.patient_hours_per_week
+        + policy.revenue_weight * parts.revenue_per_week
+        - parts.cost_hours_per_week
+    )
     breadth = 1 + policy.breadth_weight * greatest(parts.sites_affected - 1, 0) / greatest(parts.active_sites - 1, 1)
     effort_weeks = first_present(parts.effort_estimate, policy.default_effort_weeks)
     priority = greatest(value_hours, 0.0) * breadth * parts.confidence / effort_weeks
@@ -321,7 +342,6 @@ def score(inputs: Inputs, policy: Policy) -> Score:
     for total, rule in TOTALS.items():
         latest = {f.site: f.value for f in facts_by_kind.get(rule.kind, []) if f.site is not None}
         totals_by_site[total] = {code: latest[code] for code in sorted(latest)}
-    cost_hours = sum(totals_by_site["cost_hours_per_week"].values())
 
     sites_affected = len(per_site)
     measured = 1 if any(kind in MEASURED_KINDS for kind in facts_by_kind) else 0
@@ -329,7 +349,8 @@ def score(inputs: Inputs, policy: Policy) -> Score:
         provider_hours_unweighted=sum(s.provider_minutes for s in per_site) / 60,
         after_hours_hours_per_week=sum(s.provider_minutes * s.after_hours_pct / 100 for s in per_site) / 60,
         patient_hours_per_week=sum(s.patient_minutes for s in per_site) / 60,
-        cost_hours_per_week=cost_hours,
+        cost_hours_per_week=sum(totals_by_site["cost_hours_per_week"].values()),
+        revenue_per_week=sum(totals_by_site["revenue_per_week"].values()),
         sites_affected=sites_affected,
         active_sites=inputs.active_sites,
         confidence=min(1.0, 0.5 + 0.1 * min(max(sites_affected - 1, 0), 3) + 0.2 * measured),
@@ -342,6 +363,7 @@ def score(inputs: Inputs, policy: Policy) -> Score:
         provider_hours_per_week=weighed.provider_hours_per_week,
         patient_hours_per_week=parts.patient_hours_per_week,
         cost_hours_per_week=parts.cost_hours_per_week,
+        revenue_per_week=parts.revenue_per_week,
         provider_hours_unweighted=parts.provider_hours_unweighted,
         after_hours_hours_per_week=parts.after_hours_hours_per_week,
         sites_affected=sites_affected,

@@ -11,6 +11,7 @@ from .engine import POLICY_WEIGHTS, PolicyWeight
 def _weight_field(weight: PolicyWeight) -> forms.FloatField:
     return forms.FloatField(
         label=weight.label,
+        required=not weight.optional,
         min_value=weight.range.low,
         max_value=float(weight.range.high),  # "at most 10.0": a weight is a decimal
         help_text=weight.help,
@@ -43,4 +44,9 @@ class PolicyForm(_PolicyWeightsForm):
         return data
 
     def weights(self) -> dict[str, float]:
-        return {weight.name: self.cleaned_data[weight.name] for weight in POLICY_WEIGHTS}
+        """The weights given (an optional one left empty keeps the value in force)."""
+        return {
+            weight.name: self.cleaned_data[weight.name]
+            for weight in POLICY_WEIGHTS
+            if self.cleaned_data.get(weight.name) is not None
+        }

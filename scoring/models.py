@@ -64,8 +64,9 @@ class ProblemScore(models.Model):
     provider_hours_per_week = models.FloatField(default=0)
     patient_hours_per_week = models.FloatField(default=0)
     cost_hours_per_week = models.FloatField(default=0)
+    revenue_per_week = models.FloatField(default=0)
     # The parts a policy change re-weighs (scoring.engine.Parts, scoring.reweigh), beside
-    # patient_hours_per_week, cost_hours_per_week, confidence and the effort estimate.
+    # patient_hours_per_week, cost_hours_per_week, revenue_per_week, confidence and the effort estimate.
     provider_hours_unweighted = models.FloatField(default=0)
     after_hours_hours_per_week = models.FloatField(default=0)
     active_sites = models.PositiveIntegerField(default=1)

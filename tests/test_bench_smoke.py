@@ -60,6 +60,7 @@ def test_generator_writes_the_requested_sizes_with_a_long_tail_of_sites(tiny_ref
         "ehr_metric",
         "cost_report",
         "after_hours_metric",
+        "revenue_report",
         "survey",
         "note",
     }

@@ -38,6 +38,9 @@ class ScoreFields(serializers.Serializer):
     provider_hours_per_week = serializers.FloatField(allow_null=True)
     patient_hours_per_week = serializers.FloatField(allow_null=True)
     cost_hours_per_week = serializers.FloatField(allow_null=True)
+    revenue_per_week = serializers.FloatField(
+        allow_null=True, help_text="Lost revenue a week: the latest revenue report per site, summed."
+    )
     sites_affected = serializers.IntegerField(allow_null=True)
     sites = serializers.ListField(child=serializers.CharField(), allow_null=True, help_text="Codes of the sites in R.")
     breadth = serializers.FloatField(allow_null=True)

@@ -2060,6 +2060,23 @@ EVIDENCE = [
     ),
     ("vitals", "after_hours_metric", "LAKESIDE", 15, None, "Pajama time on notes with re-typed vitals, audit log."),
     (
+        "priorauth",
+        "revenue_report",
+        "RIVERSIDE",
+        4200,
+        None,
+        "Revenue cycle estimate: imaging orders abandoned while the prior authorization waits, per week.",
+    ),
+    (
+        "medrec",
+        "revenue_report",
+        "MIDTOWN",
+        1800,
+        None,
+        "Coding audit: visits billed a level lower because the reconciliation was not documented, per week.",
+    ),
+    ("vitals", "revenue_report", "NORTH", 650, None, "Walk-outs on busy evenings while triage catches up, per week."),
+    (
         "sepsis",
         "cost_report",
         "SOUTHPARK",

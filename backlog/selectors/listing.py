@@ -72,6 +72,7 @@ BACKLOG_SCORE_COLUMNS = (
     "provider_hours_per_week",
     "patient_hours_per_week",
     "cost_hours_per_week",
+    "revenue_per_week",
     "sites_affected",
     "sites",
     "breadth",

@@ -110,6 +110,7 @@ class ProblemPage:
     detail: ProblemDetail
     policy: ScoringPolicy
     cost_by_site: dict[str, float]  # the latest cost report per site code, as scored
+    revenue_by_site: dict[str, float]  # the latest revenue report per site code, as scored
     sites_affected: list[Site]
     audit: list[AuditEntry]
     affected_roles: list[str]  # labels, e.g. "APPs (NP/PA)"
@@ -144,6 +145,7 @@ def problem_page(problem_id: int) -> ProblemPage:
         detail=detail,
         policy=policy_current(),
         cost_by_site=detail.current.totals_by_site["cost_hours_per_week"],
+        revenue_by_site=detail.current.totals_by_site["revenue_per_week"],
         sites_affected=[sites[code] for code in sorted(sites)],
         audit=audit,
         affected_roles=[

@@ -20,9 +20,6 @@ from scoring.engine import POLICY_WEIGHTS
 from scoring.selectors import policy_current
 from scoring.services import policy_update
 
-# Weights added after the first API version are optional in a PUT: left out, they keep their value.
-FIRST_WEIGHTS = ("after_hours_weight", "patient_weight", "breadth_weight", "default_effort_weeks")
-
 
 def _serializer(name: str, base: type, fields: dict, doc: str) -> type:
     return type(base)(name, (base,), {"__module__": __name__, "__doc__": doc, **fields})
@@ -50,7 +47,7 @@ PolicyWeightsIn = _serializer(
     StrictSerializer,
     {
         weight.name: RangeField(weight.range, help_text=weight.api_help)
-        if weight.name in FIRST_WEIGHTS
+        if not weight.optional
         else RangeField(weight.range, required=False, help_text=f"{weight.api_help} Left out: unchanged.")
         for weight in POLICY_WEIGHTS
     },

@@ -24,6 +24,7 @@ def test_everyone_reads_the_policy_in_force(api_as, clinician):
         "patient_weight": 0.25,
         "breadth_weight": 1.0,
         "default_effort_weeks": 2.0,
+        "revenue_weight": 0.0,
         "reason": "",
         "created_by": None,
     }
@@ -105,3 +106,22 @@ def test_an_unknown_job_is_404(api_as, clinician):
 
     assert response.status_code == 404
     assert response.json() == {"detail": "No RerankJob matches the given query."}
+
+
+@pytest.mark.django_db
+def test_a_change_needs_a_reason_and_a_put_without_the_revenue_weight_keeps_it(api_as, users):
+    client = api_as(users[Role.PRODUCT_MANAGER])
+
+    no_reason = client.put("/api/v1/scoring/policy/", WEIGHTS, format="json")
+    with_revenue = client.put("/api/v1/scoring/policy/", {**WEIGHTS, "revenue_weight": 0.005, "reason": REASON})
+    without = client.put("/api/v1/scoring/policy/", {**WEIGHTS, "reason": "Only the hours change."}, format="json")
+
+    assert no_reason.status_code == 400
+    assert no_reason.json() == {"reason": ["This field is required."]}
+    assert (with_revenue.status_code, without.status_code) == (202, 202)
+    assert (with_revenue.json()["revenue_weight"], without.json()["revenue_weight"]) == (0.005, 0.005)
+    assert [(p.version, p.reason) for p in ScoringPolicy.objects.order_by("version")] == [
+        (1, ""),
+        (2, REASON),
+        (3, "Only the hours change."),
+    ]

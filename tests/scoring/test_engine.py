@@ -321,6 +321,41 @@ def test_the_latest_cost_report_per_site_counts_summed_over_sites_including_site
     assert result.priority == 1.25
 
 
+def revenue(value: float, *, site: str, order: int, day: int = 0) -> Fact:
+    return fact(EvidenceKind.REVENUE_REPORT, value, order=order, site=site, day=day)
+
+
+def test_the_latest_revenue_report_per_site_counts_and_weighs_by_the_revenue_weight():
+    # Given NORTH loses 10 × 1 × 6 × 4 × 3 / 60 = 12 h a week, and revenue reports: NORTH 900 then
+    # 600 (the latest), SOUTH (not in R) 400
+    evidence = [
+        revenue(900, site="NORTH", order=1, day=0),
+        revenue(600, site="NORTH", order=2, day=1),
+        revenue(400, site="SOUTH", order=3),
+    ]
+    reports = [report("NORTH", m=3, f=6)]
+    # Then revenue = 600 + 400 = 1000 a week, which by default (weight 0) leaves value at 12 h
+    default = score(inputs(reports, evidence), DEFAULT)
+    assert default.revenue_per_week == 1000
+    assert (default.value_hours_per_week, default.priority) == (12, 12 * 0.5 / 2)
+    assert default.confidence == 0.5  # revenue reports are not measurements
+    # and a weight of 0.01 hours per unit a week adds 10 hours: value 22, priority 22 × 0.5 / 2
+    weighted = score(inputs(reports, evidence), Policy(revenue_weight=0.01))
+    assert weighted.value_hours_per_week == pytest.approx(22)
+    assert weighted.priority == pytest.approx(5.5)
+
+
+def test_a_revenue_weight_of_zero_leaves_every_number_as_without_revenue():
+    reports = [report("NORTH", m=2.5, f=6, after_hours_pct=40, patient_wait_minutes=5, visits_affected_pct=10)]
+    costs = [cost(3, site="NORTH", order=1)]
+    without = score(inputs(reports, costs), DEFAULT)
+    with_revenue = score(inputs(reports, [*costs, revenue(123456.78, site="NORTH", order=2)]), DEFAULT)
+    assert (with_revenue.value_hours_per_week, with_revenue.priority) == (
+        without.value_hours_per_week,
+        without.priority,
+    )
+
+
 def test_cost_reports_in_the_same_instant_are_ordered_by_id():
     evidence = [cost(9, site="NORTH", order=8), cost(2, site="NORTH", order=5)]
     assert score(inputs([report("NORTH")], evidence), DEFAULT).cost_hours_per_week == 9

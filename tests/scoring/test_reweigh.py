@@ -35,6 +35,7 @@ PARTS = st.builds(
     after_hours_hours_per_week=hours,
     patient_hours_per_week=hours,
     cost_hours_per_week=st.one_of(st.just(0.0), st.floats(min_value=1e-6, max_value=1e5)),
+    revenue_per_week=st.one_of(st.just(0.0), st.floats(min_value=1e-6, max_value=1e7)),
     sites_affected=st.integers(min_value=0, max_value=60),
     active_sites=st.integers(min_value=0, max_value=60),
     confidence=st.sampled_from([0.5, 0.6, 0.7, 0.8, 0.9, 1.0]),
@@ -52,6 +53,20 @@ POLICIES = st.builds(
 )
 
 
+# 10 plain hours at one site of one, confidence 0.5, no estimate: priority 10 × 0.5 / 2 by default.
+ONE_SITE = Parts(
+    provider_hours_unweighted=10,
+    after_hours_hours_per_week=0,
+    patient_hours_per_week=0,
+    cost_hours_per_week=0,
+    revenue_per_week=0,
+    sites_affected=1,
+    active_sites=1,
+    confidence=0.5,
+    effort_estimate=None,
+)
+
+
 def store(problem: Problem, parts: Parts, *, policy_version: int = 1) -> None:
     """A stored score with these parts, its weighted fields deliberately wrong (the re-weigh must set them)."""
     ProblemScore.objects.update_or_create(
@@ -61,6 +76,7 @@ def store(problem: Problem, parts: Parts, *, policy_version: int = 1) -> None:
             "after_hours_hours_per_week": parts.after_hours_hours_per_week,
             "patient_hours_per_week": parts.patient_hours_per_week,
             "cost_hours_per_week": parts.cost_hours_per_week,
+            "revenue_per_week": parts.revenue_per_week,
             "sites_affected": parts.sites_affected,
             "active_sites": parts.active_sites,
             "confidence": parts.confidence,
@@ -119,13 +135,21 @@ def test_many_scores_at_once_ranks_follow_and_history_records_what_moved():
             after_hours_hours_per_week=rng.uniform(0, 100),
             patient_hours_per_week=rng.uniform(0, 80),
             cost_hours_per_week=rng.choice([0.0, rng.uniform(0, 200)]),
+            revenue_per_week=rng.choice([0.0, rng.uniform(0, 20000)]),
             sites_affected=rng.randint(1, 12),
             active_sites=12,
             confidence=rng.choice([0.5, 0.6, 0.7, 0.8, 1.0]),
             effort_estimate=rng.choice([None, 1.0, 2.5, 8.0]),
         )
         store(problem, parts[problem.pk])
-    policy = Policy(version=2, after_hours_weight=1.25, patient_weight=0.4, breadth_weight=2.0, default_effort_weeks=3)
+    policy = Policy(
+        version=2,
+        after_hours_weight=1.25,
+        patient_weight=0.4,
+        breadth_weight=2.0,
+        default_effort_weeks=3,
+        revenue_weight=0.01,
+    )
 
     reweigh(policy)
 
@@ -148,8 +172,8 @@ def test_many_scores_at_once_ranks_follow_and_history_records_what_moved():
 @pytest.mark.django_db
 def test_scores_already_under_the_policy_keep_their_numbers():
     current, older = ProblemFactory(), ProblemFactory()
-    store(current, Parts(10, 0, 0, 0, 1, 1, 0.5, None), policy_version=2)
-    store(older, Parts(10, 0, 0, 0, 1, 1, 0.5, None), policy_version=1)
+    store(current, ONE_SITE, policy_version=2)
+    store(older, ONE_SITE, policy_version=1)
 
     reweigh(Policy(version=2))
 
@@ -164,7 +188,7 @@ def test_scores_already_under_the_policy_keep_their_numbers():
 def test_pending_means_the_same_in_python_sql_and_the_orm():
     # Given problems whose scores are fresh, missing, from older inputs, under an older or a newer policy
     fresh, missing, old_inputs, old_policy, newer_policy = (ProblemFactory() for _ in range(5))
-    parts = Parts(1, 0, 0, 0, 1, 1, 0.5, None)
+    parts = ONE_SITE
     store(fresh, parts, policy_version=3)
     store(old_inputs, parts, policy_version=3)
     Problem.objects.filter(pk=old_inputs.pk).update(inputs_version=5)
