@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
 # Make sure PostgreSQL and Redis answer on 127.0.0.1, starting them if installed but stopped and
-# installing them from Debian's packages if missing. With --browser, also make sure Chromium is there.
+# installing them from Debian's packages if missing. With --browser, also make sure Chromium is there;
+# with --rabbitmq, RabbitMQ too (the tests run web and worker hosts against it as well as Redis).
 set -euo pipefail
+browser="" rabbitmq=""
+for arg in "$@"; do
+  case "$arg" in
+    --browser) browser=1 ;;
+    --rabbitmq) rabbitmq=1 ;;
+    *) echo "usage: $0 [--browser] [--rabbitmq]" >&2; exit 2 ;;
+  esac
+done
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 apt_updated=""
@@ -40,7 +49,18 @@ if ! redis_up 2>/dev/null; then
   wait_for Redis redis_up
 fi
 
-if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null; then
+rabbitmq_up() { (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; }
+if [ -n "$rabbitmq" ]; then
+  if ! command -v rabbitmqctl >/dev/null; then echo "Installing RabbitMQ…"; apt_install rabbitmq-server; fi
+  if ! rabbitmq_up; then
+    echo "Starting RabbitMQ…"
+    as_root rabbitmq-server -detached
+    wait_for RabbitMQ rabbitmq_up
+  fi
+  as_root rabbitmqctl -q await_startup
+fi
+
+if [ -n "$browser" ] && ! command -v chromium >/dev/null; then
   echo "Installing Chromium…"; apt_install chromium chromium-driver
 fi
 exit 0
