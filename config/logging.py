@@ -1,10 +1,11 @@
 """Structured logs without free text (product.md §13): `LOG_FORMAT=json` for production.
 
 One JSON object a line: `time`, `level`, `logger`, `message`, `request_id`, and on a request's line
-`user_id`, `method`, `path` (never the query string), `route`, `status`, `duration_ms`. What is never
-written: a request or response body, a query string, an exception's text. A database error can quote
-the row it refused (a problem's title, a note), so an error is logged by its type and its frames,
-and its message keeps only numbers: text values in it are replaced by "[redacted]".
+`user_id`, `method`, `path` (never the query string), `route`, `status`, `duration_ms`. Never written:
+a request or response body, a query string, the text of an exception that travels with a record. A
+database error can quote the row it refused (a problem's title, a note), so such a record carries
+the exception's type and frames (`exc_type`, `stack`), and of the values put into its message only
+the numbers: text values are replaced by "[redacted]".
 
 Every request gets an id: the proxy's `X-Request-ID` when it is a plain token (nginx's $request_id),
 else a new one. It is sent back in `X-Request-ID` and stamped on every line logged while the request
@@ -24,6 +25,7 @@ import traceback
 import uuid
 from datetime import UTC, datetime
 
+from django.core.signals import request_finished
 from django.utils.functional import empty
 
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("bridge_request_id", default=None)
@@ -92,6 +94,10 @@ def _user_id(request) -> int | None:
     return user.pk if user.is_authenticated else None
 
 
+def _forget_request_id(**kwargs) -> None:
+    _request_id.set(None)
+
+
 def _incoming_request_id(request) -> str:
     offered = request.headers.get(REQUEST_ID_HEADER, "")
     return offered if REQUEST_ID_PATTERN.fullmatch(offered) else uuid.uuid4().hex
@@ -104,11 +110,12 @@ class RequestLogMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.logger = logging.getLogger(REQUEST_LOGGER)
+        request_finished.connect(_forget_request_id, dispatch_uid="bridge-request-log")
 
     def __call__(self, request):
         request_id = _incoming_request_id(request)
         # Not reset on the way out: Django logs a 4xx/5xx after the middleware returns, and that line
-        # belongs to this request too. The next request in this thread sets its own.
+        # belongs to this request too. Forgotten when the server closes the response (request_finished).
         _request_id.set(request_id)
         started = time.perf_counter()
         response = self.get_response(request)

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -380,7 +381,13 @@ class Service:
 
 # --- HTTP ---------------------------------------------------------------------------------------
 
-_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect is an answer to look at, not to follow
+
+
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect)
 
 
 @dataclass
@@ -390,8 +397,16 @@ class Answer:
     headers: dict[str, str]
 
 
-def http(method: str, url: str, *, body: dict | None = None, token: str | None = None, timeout: float = 30) -> Answer:
-    headers = {"Accept": "application/json"}
+def http(
+    method: str,
+    url: str,
+    *,
+    body: dict | None = None,
+    token: str | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 30,
+) -> Answer:
+    headers = {"Accept": "application/json", **(headers or {})}
     data = None
     if body is not None:
         data = json.dumps(body).encode()
@@ -400,15 +415,38 @@ def http(method: str, url: str, *, body: dict | None = None, token: str | None =
         headers["Authorization"] = f"Token {token}"
     request = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
-        with _NO_PROXY.open(request, timeout=timeout) as response:
+        with _OPENER.open(request, timeout=timeout) as response:
             raw, status, got = response.read(), response.status, dict(response.headers)
     except urllib.error.HTTPError as error:
         raw, status, got = error.read(), error.code, dict(error.headers)
-    return Answer(status, json.loads(raw) if raw else None, got)
+    is_json = got.get("Content-Type", "").startswith("application/json")
+    return Answer(status, json.loads(raw) if raw and is_json else None, got)
 
 
 def answers(url: str) -> bool:
+    """Whether an HTTP server answers at `url` (whatever it answers)."""
     try:
-        return http("GET", url, timeout=2).status in (200, 503)
+        http("GET", url, timeout=2)
+        return True
     except OSError:
         return False
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class BlackHole:
+    """A TCP port that accepts connections (the kernel completes the handshake) and never answers:
+    a frozen server, which must not hang anyone who connects to it."""
+
+    def __init__(self):
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(64)
+        self.port = self.socket.getsockname()[1]
+
+    def close(self) -> None:
+        self.socket.close()
