@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
 # Make sure PostgreSQL and Redis answer on 127.0.0.1, starting them if installed but stopped and
 # installing them from Debian's packages if missing. With --browser, also make sure Chromium is there;
-# with --rabbitmq, RabbitMQ too (the tests run web and worker hosts against it as well as Redis).
+# with --bench, the load generator wrk (Debian's package) that `make bench` drives the API with; with
+# --rabbitmq, RabbitMQ (the tests run web and worker hosts against it as well as against Redis).
 set -euo pipefail
-browser="" rabbitmq=""
-for arg in "$@"; do
-  case "$arg" in
-    --browser) browser=1 ;;
-    --rabbitmq) rabbitmq=1 ;;
-    *) echo "usage: $0 [--browser] [--rabbitmq]" >&2; exit 2 ;;
+for option in "$@"; do
+  case "$option" in
+    --browser | --bench | --rabbitmq) ;;
+    *) echo "ensure-services.sh: unknown option $option (use --browser, --bench or --rabbitmq)" >&2; exit 2 ;;
   esac
 done
 
@@ -50,17 +49,19 @@ if ! redis_up 2>/dev/null; then
 fi
 
 rabbitmq_up() { (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; }
-if [ -n "$rabbitmq" ]; then
-  if ! command -v rabbitmqctl >/dev/null; then echo "Installing RabbitMQ…"; apt_install rabbitmq-server; fi
-  if ! rabbitmq_up; then
-    echo "Starting RabbitMQ…"
-    as_root rabbitmq-server -detached
-    wait_for RabbitMQ rabbitmq_up
-  fi
-  as_root rabbitmqctl -q await_startup
-fi
-
-if [ -n "$browser" ] && ! command -v chromium >/dev/null; then
-  echo "Installing Chromium…"; apt_install chromium chromium-driver
-fi
+for option in "$@"; do
+  case "$option" in
+    --browser) command -v chromium >/dev/null || { echo "Installing Chromium…"; apt_install chromium chromium-driver; } ;;
+    --bench) command -v wrk >/dev/null || { echo "Installing wrk (load generator)…"; apt_install wrk; } ;;
+    --rabbitmq)
+      command -v rabbitmqctl >/dev/null || { echo "Installing RabbitMQ…"; apt_install rabbitmq-server; }
+      if ! rabbitmq_up; then
+        echo "Starting RabbitMQ…"
+        as_root rabbitmq-server -detached
+        wait_for RabbitMQ rabbitmq_up
+      fi
+      as_root rabbitmqctl -q await_startup
+      ;;
+  esac
+done
 exit 0

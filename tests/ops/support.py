@@ -74,9 +74,10 @@ class Postgres:
         db = connection.settings_dict
         return cls(db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432), db["USER"], db.get("PASSWORD") or "")
 
-    def url(self, name: str, *, host: str | None = None, port: int | None = None) -> str:
-        password = f":{self.password}" if self.password else ""
-        return f"postgres://{self.user}{password}@{host or self.host}:{port or self.port}/{name}"
+    def url(self, name: str, *, host: str | None = None, port: int | None = None, user: str | None = None) -> str:
+        """A URL of database `name`; as the tests' user (with its password) unless another `user` is named."""
+        password = f":{self.password}" if self.password and user is None else ""
+        return f"postgres://{user or self.user}{password}@{host or self.host}:{port or self.port}/{name}"
 
     def admin(self, sql: str) -> None:
         with psycopg.connect(self.url("postgres"), autocommit=True) as admin:
