@@ -43,6 +43,7 @@ def wrk_version() -> str | None:
     lines = (completed.stdout or completed.stderr).splitlines()
     return lines[0].strip() if lines else None
 
+
 WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_report.lua"
 
 

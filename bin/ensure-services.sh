@@ -2,12 +2,13 @@
 # Make sure PostgreSQL and Redis answer on 127.0.0.1, starting them if installed but stopped and
 # installing them from Debian's packages if missing. With --browser, also make sure Chromium is there;
 # with --bench, the load generator wrk (Debian's package) that `make bench` drives the API with; with
-# --rabbitmq, RabbitMQ (the tests run web and worker hosts against it as well as against Redis).
+# --ops, what the operations tests use: RabbitMQ (web and worker hosts run against it as well as
+# against Redis), iproute2 (network namespaces for those hosts) and systemd-analyze (unit checks).
 set -euo pipefail
 for option in "$@"; do
   case "$option" in
-    --browser | --bench | --rabbitmq) ;;
-    *) echo "ensure-services.sh: unknown option $option (use --browser, --bench or --rabbitmq)" >&2; exit 2 ;;
+    --browser | --bench | --ops) ;;
+    *) echo "ensure-services.sh: unknown option $option (use --browser, --bench or --ops)" >&2; exit 2 ;;
   esac
 done
 
@@ -53,7 +54,9 @@ for option in "$@"; do
   case "$option" in
     --browser) command -v chromium >/dev/null || { echo "Installing Chromium…"; apt_install chromium chromium-driver; } ;;
     --bench) command -v wrk >/dev/null || { echo "Installing wrk (load generator)…"; apt_install wrk; } ;;
-    --rabbitmq)
+    --ops)
+      command -v ip >/dev/null || { echo "Installing iproute2…"; apt_install iproute2; }
+      command -v systemd-analyze >/dev/null || { echo "Installing systemd (for systemd-analyze)…"; apt_install systemd; }
       command -v rabbitmqctl >/dev/null || { echo "Installing RabbitMQ…"; apt_install rabbitmq-server; }
       if ! rabbitmq_up; then
         echo "Starting RabbitMQ…"
