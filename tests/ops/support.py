@@ -13,6 +13,7 @@ import asyncio
 import ipaddress
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -30,6 +31,7 @@ from pathlib import Path
 
 import psycopg
 from django.db import connection
+from kombu import Connection
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -204,6 +206,20 @@ class RabbitVhost:
 
     def url(self, host: str = "127.0.0.1", port: int = 5672) -> str:
         return f"amqp://guest:guest@{host}:{port}/{self.name}"
+
+
+# A recompute task that ran to its end, as the worker logs it (text or JSON).
+TASK_DONE = re.compile(r"Task scoring\.tasks\.recompute_stale_task\[[0-9a-f-]+\] succeeded in ")
+
+
+def purge_celery_queue(url: str) -> None:
+    """Messages another test left in our vhost would be recomputes of another database."""
+    with Connection(url, connect_timeout=5) as broker:
+        channel = broker.channel()
+        try:
+            channel.queue_purge("celery")
+        except Exception:  # noqa: BLE001 - no queue yet: nothing to purge
+            pass
 
 
 # --- network namespaces -------------------------------------------------------------------------

@@ -12,15 +12,14 @@ without beat, so every recompute below was queued by the web host and run by the
 from __future__ import annotations
 
 import json
-import re
 import socket
 import sys
 
 import pytest
-from kombu import Connection
 
 from .conftest import INFORMATICS_PASSWORD
 from .support import (
+    TASK_DONE,
     VENV_BIN,
     Forwarder,
     PrivateRedis,
@@ -29,6 +28,7 @@ from .support import (
     answers,
     app_env,
     http,
+    purge_celery_queue,
     run,
     wait_for,
 )
@@ -38,7 +38,6 @@ pytestmark = pytest.mark.multihost
 WEB_PORT = 8000
 EVIDENCE_NOTE = "Measured with a stopwatch over three night shifts by the informatics team"
 SEARCH_TEXT = "fax cover sheet night shift"
-TASK_DONE = re.compile(r"Task scoring\.tasks\.recompute_stale_task\[[0-9a-f-]+\] succeeded in ")
 
 
 @pytest.fixture
@@ -48,16 +47,6 @@ def network():
         yield net.up()
     finally:
         net.down()
-
-
-def purge_celery_queue(url: str) -> None:
-    """Messages another test left in our vhost would be recomputes of another database."""
-    with Connection(url, connect_timeout=5) as broker:
-        channel = broker.channel()
-        try:
-            channel.queue_purge("celery")
-        except Exception:  # noqa: BLE001 - no queue yet: nothing to purge
-            pass
 
 
 def counters(postgres, database: str) -> dict[str, int]:

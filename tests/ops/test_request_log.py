@@ -30,8 +30,10 @@ def json_log():
     handler = logging.StreamHandler(buffer)
     handler.setFormatter(JsonFormatter())
     handler.addFilter(RequestContextFilter())
-    root = logging.getLogger()
-    root.addHandler(handler)
+    # The root logger, and "django", which the settings keep from propagating (one line per record)
+    loggers = [logging.getLogger(), logging.getLogger("django")]
+    for logger in loggers:
+        logger.addHandler(handler)
 
     class Log:
         @staticmethod
@@ -47,7 +49,8 @@ def json_log():
             return [line for line in cls.lines() if line["logger"] == "bridge.request"]
 
     yield Log
-    root.removeHandler(handler)
+    for logger in loggers:
+        logger.removeHandler(handler)
 
 
 def request_fields(line: dict) -> dict:
