@@ -14,17 +14,14 @@ import ipaddress
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,18 +32,6 @@ from kombu import Connection
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
-WAIT = 60.0
-
-
-def wait_for(predicate: Callable[[], object], *, timeout: float = WAIT, what: str, interval: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up after {timeout:.0f}s waiting for {what}")
-        time.sleep(interval)
 
 
 def unique_name(prefix: str) -> str:
@@ -97,9 +82,13 @@ class Postgres:
             return db.execute(sql, params or []).fetchall()
 
 
+# Only these of the test run's environment reach a Bridge process: none of Bridge's own settings.
+PASSED_ON = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "USER", "LOGNAME")
+
+
 def app_env(**values: str) -> dict[str, str]:
     """The environment of a Bridge process started by a test: development settings unless told."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "DJANGO_", "CELERY_"))}
+    env = {key: os.environ[key] for key in PASSED_ON if key in os.environ}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.base",
         PYTHONPATH=str(ROOT),
@@ -140,54 +129,6 @@ def create_user(database_url: str, *, username: str, password: str, role: str) -
 
 
 # --- brokers ------------------------------------------------------------------------------------
-
-
-class PrivateRedis:
-    """A redis-server of our own, bound to the given addresses only, with a password (as a Redis
-    reachable from other hosts must have; Redis refuses them in its protected mode otherwise)."""
-
-    def __init__(self, workdir: Path, *, addresses: list[str], port: int):
-        self.workdir, self.addresses, self.port, self.process = workdir, addresses, port, None
-        self.password = uuid.uuid4().hex
-
-    def url(self, address: str, db: int = 0) -> str:
-        return f"redis://:{self.password}@{address}:{self.port}/{db}"
-
-    def answers(self) -> bool:
-        result = subprocess.run(
-            [
-                "redis-cli",
-                "-h",
-                self.addresses[0],
-                "-p",
-                str(self.port),
-                "--no-auth-warning",
-                "-a",
-                self.password,
-                "ping",
-            ],
-            capture_output=True,
-            text=True,
-        )
-        return result.stdout.strip() == "PONG"
-
-    def start(self) -> PrivateRedis:
-        server = shutil.which("redis-server") or "/usr/bin/redis-server"
-        self.process = subprocess.Popen(
-            [server, "--bind", *self.addresses, "--port", str(self.port), "--requirepass", self.password]
-            + ["--save", "", "--appendonly", "no"],
-            cwd=self.workdir,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for(self.answers, timeout=10, what=f"redis-server on {self.addresses}:{self.port}")
-        return self
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self.process = None
 
 
 class RabbitVhost:
@@ -447,12 +388,6 @@ def answers(url: str) -> bool:
         return True
     except OSError:
         return False
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class BlackHole:

@@ -4,8 +4,10 @@ recomputes what the server's API changes."""
 
 from __future__ import annotations
 
+from tests.processes import free_port, wait_for
+
 from .conftest import INFORMATICS_PASSWORD
-from .support import TASK_DONE, Service, answers, app_env, free_port, http, purge_celery_queue, wait_for
+from .support import TASK_DONE, Service, answers, app_env, http, purge_celery_queue
 
 
 def test_make_run_finds_an_amqp_broker_and_its_worker_recomputes(postgres, demo_copy, rabbit_vhost, tmp_path):

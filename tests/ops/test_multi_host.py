@@ -17,12 +17,13 @@ import sys
 
 import pytest
 
+from tests.processes import PrivateRedis, wait_for
+
 from .conftest import INFORMATICS_PASSWORD
 from .support import (
     TASK_DONE,
     VENV_BIN,
     Forwarder,
-    PrivateRedis,
     Service,
     TestNetwork,
     answers,
@@ -30,7 +31,6 @@ from .support import (
     http,
     purge_celery_queue,
     run,
-    wait_for,
 )
 
 pytestmark = pytest.mark.multihost
@@ -78,7 +78,8 @@ def test_web_and_worker_on_separate_hosts_share_one_database_and_one_broker(
         database = Forwarder([(gateway, 5432) for gateway in gateways], (postgres.host, postgres.port)).start()
         stops.append(database.stop)
         if broker_kind == "redis":
-            redis = PrivateRedis(tmp_path, addresses=gateways, port=6379).start()
+            redis = PrivateRedis(6379, tmp_path, addresses=tuple(gateways))
+            redis.start()
             stops.append(redis.stop)
 
             def broker_url(host):
