@@ -3,7 +3,8 @@
 # installing them from Debian's packages if missing. With --browser, also make sure Chromium is there;
 # with --bench, the load generator wrk (Debian's package) that `make bench` drives the API with; with
 # --ops, what the operations tests use: RabbitMQ (web and worker hosts run against it as well as
-# against Redis), iproute2 (network namespaces for those hosts) and systemd-analyze (unit checks).
+# against Redis), iproute2 (network namespaces for those hosts), systemd-analyze (unit checks), nginx
+# and openssl (the TLS proxy example runs in front of gunicorn).
 set -euo pipefail
 for option in "$@"; do
   case "$option" in
@@ -57,6 +58,8 @@ for option in "$@"; do
     --ops)
       command -v ip >/dev/null || { echo "Installing iproute2…"; apt_install iproute2; }
       command -v systemd-analyze >/dev/null || { echo "Installing systemd (for systemd-analyze)…"; apt_install systemd; }
+      command -v nginx >/dev/null || { echo "Installing nginx…"; apt_install nginx; }
+      command -v openssl >/dev/null || { echo "Installing openssl…"; apt_install openssl; }
       command -v rabbitmqctl >/dev/null || { echo "Installing RabbitMQ…"; apt_install rabbitmq-server; }
       if ! rabbitmq_up; then
         echo "Starting RabbitMQ…"
