@@ -10,9 +10,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
-import shutil
 import subprocess
 import sys
 import time
@@ -42,6 +42,7 @@ def wrk_version() -> str | None:
     completed = subprocess.run([path, "-v"], capture_output=True, text=True, check=False)
     lines = (completed.stdout or completed.stderr).splitlines()
     return lines[0].strip() if lines else None
+
 
 WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_report.lua"
 
