@@ -11,7 +11,8 @@ Every request gets an id: the proxy's `X-Request-ID` when it is a plain token (n
 else a new one. It is sent back in `X-Request-ID` and stamped on every line logged while the request
 runs, so an error line and its request line can be joined.
 
-The access log of runserver and gunicorn (`django.server`, `gunicorn.access`) is not configured here.
+runserver's access log (`django.server`) is not configured here; gunicorn's is off in production
+(deploy/gunicorn.conf.py), the request line replacing it.
 """
 
 from __future__ import annotations
