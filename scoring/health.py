@@ -48,18 +48,6 @@ def broker_reachable(url: str, *, timeout: float) -> bool:
         broker.release()
 
 
-def _database_staleness(timeout: float) -> StaleSummary:
-    """The stale summary, read on a connection of this thread's own, under a statement timeout."""
-    try:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{int(timeout * 1000)}ms"])
-            return stale_summary()
-    finally:
-        connection.close()
-
-
 @dataclass(frozen=True)
 class Readiness:
     database: str
@@ -84,10 +72,37 @@ class _Check(threading.Thread):
         except Exception as error:  # noqa: BLE001 - any failure of a dependency means "not ready"
             self.error = error
 
+    @property
+    def finished(self) -> bool:
+        return not self.is_alive() and self.error is None
+
+
+class _Database:
+    """A connection of this thread's own answers a query (the database is reachable), then the stale
+    summary under a statement timeout. The summary scans problems and scores (as the sweep does): if
+    it is slow, the database still counts as reachable and the summary is left out."""
+
+    def __init__(self, timeout: float):
+        self.timeout, self.reached = timeout, False
+
+    def __call__(self) -> StaleSummary:
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    if connection.vendor == "postgresql":
+                        limit = f"{int(self.timeout * 1000)}ms"
+                        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [limit])
+                    cursor.execute("SELECT 1")
+                self.reached = True
+                return stale_summary()
+        finally:
+            connection.close()
+
 
 def readiness() -> Readiness:
     timeout = settings.READYZ_TIMEOUT_SECONDS
-    checks = [_Check("database", lambda: _database_staleness(timeout))]
+    database = _Database(timeout)
+    checks = [_Check("database", database)]
     if settings.CELERY_ENABLED:
         checks.append(_Check("broker", lambda: broker_reachable(settings.CELERY_BROKER_URL, timeout=timeout)))
     deadline = time.monotonic() + timeout
@@ -98,17 +113,16 @@ def readiness() -> Readiness:
         if check.is_alive():
             logger.warning("readiness: %s check still running after %.1fs", check.check_name, timeout)
         elif check.error is not None:
-            logger.warning("readiness: %s unavailable (%s)", check.check_name, type(check.error).__name__)
-    database, *broker = checks
-    database_ok = not database.is_alive() and database.error is None
+            logger.warning("readiness: %s check failed (%s)", check.check_name, type(check.error).__name__)
+    summary, *broker = checks
     if not broker:
         broker_state = DISABLED
     else:
-        broker_state = OK if not broker[0].is_alive() and broker[0].result is True else UNAVAILABLE
+        broker_state = OK if broker[0].finished and broker[0].result is True else UNAVAILABLE
     return Readiness(
-        database=OK if database_ok else UNAVAILABLE,
+        database=OK if database.reached else UNAVAILABLE,
         broker=broker_state,
-        stale=database.result if database_ok else None,
+        stale=summary.result if summary.finished else None,
     )
 
 

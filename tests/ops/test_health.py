@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import psycopg
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from intake.models import Problem, Role
@@ -103,6 +105,28 @@ def test_readyz_with_a_frozen_broker_answers_within_its_timeout_and_says_unavail
         assert answer.json() == {**ALL_WELL, "status": "unavailable", "broker": "unavailable"}
     finally:
         frozen.close()
+
+
+def test_readyz_with_the_score_table_locked_is_ready_and_leaves_the_stale_summary_out(client, problems, settings):
+    # Given a long operation holding the score table (a migration, a VACUUM FULL) in another session
+    settings.CELERY_ENABLED = False
+    settings.READYZ_TIMEOUT_SECONDS = 1
+    db = connection.settings_dict
+    with psycopg.connect(
+        host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"] or None, dbname=db["NAME"]
+    ) as other:
+        other.execute("LOCK TABLE scoring_problemscore IN ACCESS EXCLUSIVE MODE")
+        # When readiness is asked, Then the database answers, so the node is ready; the summary waits
+        answer = client.get("/readyz")
+        other.rollback()
+    assert answer.status_code == 200
+    assert answer.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "disabled",
+        "stale_problems": None,
+        "oldest_stale_seconds": None,
+    }
 
 
 def test_readyz_probes_an_amqp_broker(client, problems, settings, rabbit_vhost):
