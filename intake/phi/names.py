@@ -350,8 +350,9 @@ def _last_comma_first(text: str, words: list[_Word], lookup: _Lookup) -> Spans:
         ):
             end_index = index + 1
             while end_index + 1 < len(words) and _joined(text, words[end_index], words[end_index + 1]):
-                if not lookup.known(words[end_index + 1]) and len(words[end_index + 1].text) > 1:
-                    break
+                following = words[end_index + 1]
+                if not following.capitalised or not lookup.known(following) and len(following.text) > 1:
+                    break  # a middle name or an initial: "GARCIA, MARIA J", not "…, MARIA ever"
                 end_index += 1
             start, end = _span(words, index, end_index)
             if not _staff_context(text, start, end) and not _place_after(text, end):
