@@ -42,7 +42,7 @@ from django.core.exceptions import ValidationError
 from .contact import address_spans, email_spans, phone_spans
 from .names import name_spans
 from .numbers import account_spans, dob_spans, mrn_spans, ssn_spans
-from .text import screen_text
+from .text import Reading, screen_text
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,9 @@ def phi_find(text: str) -> list[Finding]:
     screened = screen_text(text)
     claimed: list[tuple[int, int]] = []
     findings: list[Finding] = []
+    reading = Reading(screened.text)
     for kind, spans in _RECOGNIZERS:
-        for start, end in spans(screened.text):
+        for start, end in spans(reading):
             if start < end and not any(start < other_end and other_start < end for other_start, other_end in claimed):
                 claimed.append((start, end))
                 findings.append(Finding(kind, *screened.original_span(start, end)))

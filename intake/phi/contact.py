@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 import phonenumbers
 
-from .numbers import SPACED_DIGITS
+from .numbers import SPACED_DIGITS, compile_lower
+from .text import Reading
 
 Spans = Iterator[tuple[int, int]]
 
@@ -50,34 +51,52 @@ def _email_parts(domain: str) -> list[str]:
     ]
 
 
-def email_spans(text: str) -> Spans:
-    for match in _EMAIL_PLAIN.finditer(text):
-        parts = _email_parts(match.group().split("@", 1)[1].strip())
-        if len(parts) > 1 and len(parts[-1]) >= 2 and parts[-1].isalpha() or parts[0] in _MAIL_PROVIDERS:
-            yield match.start(), match.end()
-    position = 0
-    while match := _EMAIL_OBFUSCATED.search(text, position):
-        # A refused candidate ("results at maria.lopez") may hide the real one that starts inside it.
-        position = match.start("domain")
-        at, domain = match.group("at"), match.group("domain")
-        parts = _email_parts(domain)
-        provider = parts[0] in _MAIL_PROVIDERS
-        spelled_dot = len(parts) > len(domain.split("."))
-        top_level = len(parts) > 1 and parts[-1] in _TOP_LEVEL
-        if (
-            ("@" in at or at.strip().startswith(("(", "[", "{", "<")))
-            and (provider or top_level)
-            or provider
-            and top_level
-            or len(parts) == 1
-            and parts[0] in _MAIL_ONLY_PROVIDERS  # "jsmith at gmail"
-            or spelled_dot
-            and top_level  # "j.smith at example dot org"
-            or top_level
-            and re.search(r"[._+\d]", match.group("local"))  # not "the portal at mychart.org"
-        ):
-            yield match.start(), match.end()
-            position = match.end()
+# Where an address could be: an "@" or a spelled-out "at". The patterns run from the word before it.
+_AT_ANCHOR = re.compile(r"@|[(\[{<]\s*(?i:at)\s*[)\]}>]|\s(?i:at)\s|-(?i:at)-|_(?i:at)_")
+_LOCAL_TAIL = re.compile(r"[A-Za-z0-9][\w.%+'-]*\s?$")
+# Role mailboxes are no person's address: "helpdesk@clinic.org".
+_ROLE_MAILBOXES = frozenset(
+    "helpdesk help-desk servicedesk service-desk support it itsupport noreply no-reply donotreply info admin "
+    "webmaster postmaster billing registration scheduling appointments referrals records medicalrecords "
+    "pharmacy lab frontdesk front-desk clinic office".split()
+)
+
+
+def _accepted(match: re.Match[str]) -> bool:
+    at, domain = match.group("at"), match.group("domain")
+    parts = _email_parts(domain)
+    provider = parts[0] in _MAIL_PROVIDERS
+    spelled_dot = len(parts) > len(domain.split("."))
+    top_level = len(parts) > 1 and parts[-1] in _TOP_LEVEL
+    return bool(
+        ("@" in at or at.strip().startswith(("(", "[", "{", "<")))
+        and (provider or top_level)
+        or provider
+        and top_level
+        or len(parts) == 1
+        and parts[0] in _MAIL_ONLY_PROVIDERS  # "jsmith at gmail"
+        or spelled_dot
+        and top_level  # "j.smith at example dot org"
+        or top_level
+        and re.search(r"[._+\d]", match.group("local"))  # not "the portal at mychart.org"
+    )
+
+
+def email_spans(reading: Reading) -> Spans:
+    text = reading.text
+    for anchor in _AT_ANCHOR.finditer(text):
+        local = _LOCAL_TAIL.search(text, max(0, anchor.start() - 64), anchor.start())
+        if not local or local.group().strip().lower() in _ROLE_MAILBOXES:
+            continue
+        plain = _EMAIL_PLAIN.match(text, local.start()) if anchor.group() == "@" else None
+        if plain:
+            parts = _email_parts(plain.group().split("@", 1)[1].strip())
+            if len(parts) > 1 and len(parts[-1]) >= 2 and parts[-1].isalpha() or parts[0] in _MAIL_PROVIDERS:
+                yield plain.start(), plain.end()
+                continue
+        spelled = _EMAIL_OBFUSCATED.match(text, local.start())
+        if spelled and _accepted(spelled):
+            yield spelled.start(), spelled.end()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -88,7 +107,7 @@ def email_spans(text: str) -> Spans:
 # NDC code "0006-4121-02") are not phone numbers unless written in international form (+44 ...)
 # or after a phone cue ("cell 07700 900123").
 _NANP_GROUPS = {(3, 4), (3, 3, 4), (1, 3, 3, 4), (10,), (11,), (3, 7), (1, 10), (6, 4), (3, 3, 2, 2), (1, 3, 7)}
-_PHONE_CUE = re.compile(
+_PHONE_CUE = compile_lower(
     r"(?i:\b(?:phone|ph|cell(?:phone)?|mobile|mob|tel|telephone|callback|call-?back|call(?:ed)?(?:\s+back)?"
     r"|text(?:ed)?|sms|voicemail|vm|whatsapp|fax|pager|contact|reach(?:ed)?|dial(?:ed)?|home|work"
     r"|(?:his|her|their|mom's|dad's|mother's|father's|daughter's|son's|wife's|husband's|patient's)\s+number)\b)"
@@ -98,19 +117,30 @@ _CUED_DIGITS = re.compile(r"\+?\(?\d[\d\s().-]{5,22}\d")
 _EXTENSION = re.compile(r"(?i)\s*(?:x|ext\.?|extension)\s*\d")
 
 
-def phone_spans(text: str) -> Spans:
-    for match in phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.POSSIBLE):
-        number = _EXTENSION.split(match.raw_string)[0]
-        groups = tuple(len(group) for group in re.findall(r"\d+", number))
-        if number.lstrip("(").startswith("+"):
-            yield match.start, match.end
-        elif groups in _NANP_GROUPS and (groups != (3, 4) or not number.isdigit()):
-            yield match.start, match.end
-    for cue in _PHONE_CUE.finditer(text):
+# Where a phone number could be: seven or more digits with the punctuation numbers are written with.
+_DIGIT_RUN = re.compile(r"\+?\(?\d[\d\s().\-/]{5,}\d")
+
+
+def phone_spans(reading: Reading) -> Spans:
+    text = reading.text
+    # libphonenumber reads only the stretches that hold enough digits, with a little context around them.
+    for run in _DIGIT_RUN.finditer(text):
+        if sum(char.isdigit() for char in run.group()) < 7:
+            continue
+        offset = max(0, run.start() - 4)
+        window = text[offset : run.end() + 16]
+        for match in phonenumbers.PhoneNumberMatcher(window, "US", leniency=phonenumbers.Leniency.POSSIBLE):
+            number = _EXTENSION.split(match.raw_string)[0]
+            groups = tuple(len(group) for group in re.findall(r"\d+", number))
+            if number.lstrip("(").startswith("+") or (
+                groups in _NANP_GROUPS and (groups != (3, 4) or not number.isdigit())
+            ):
+                yield offset + match.start, offset + match.end
+    for cue in reading.near_digits(_PHONE_CUE, lower=True):
         digits = _CUED_DIGITS.match(text, cue.end())
         if digits and 7 <= sum(char.isdigit() for char in digits.group()) <= 15:
             yield digits.start(), digits.end()
-    for match in SPACED_DIGITS.finditer(text):
+    for match in reading.near_digits(SPACED_DIGITS):
         if sum(char.isdigit() for char in match.group()) >= 10:
             yield match.start(), match.end()
 
@@ -134,22 +164,26 @@ _STREET_WORD = r"(?:[A-Z][a-zA-Z'-]+|\d{1,3}(?:st|nd|rd|th))"
 _UNIT_WORD = r"apt|apartment|unit|suite|ste|#|flat|bldg|trlr"
 _UNIT = rf"(?:,?\s+(?i:{_UNIT_WORD}|no\.|number|floor|fl|room|rm|building|lot|space)\.?\s*#?\s*[A-Za-z0-9-]{{1,6}}\b)"
 _RESIDENCE_UNIT = rf"(?:,?\s+(?i:{_UNIT_WORD})\.?\s*#?\s*(?:[A-Za-z]?\d[A-Za-z0-9-]{{0,5}}|[A-Za-z])\b)"
-_HOUSE_NUMBER = r"(?<![\w/.,:$#-])\d{1,6}[A-Za-z]?(?:-\d{1,4})?"
+# A house number; the look-behind follows the first digit so that the scan can jump from digit to digit.
+_HOUSE_NUMBER = r"\d(?<![\w/.,:$#-]\d)\d{0,5}[A-Za-z]?(?:-\d{1,4})?"
 _ADDRESS = re.compile(
     rf"{_HOUSE_NUMBER}\s+(?:{_DIRECTION}\s+)?{_STREET_WORD}(?:\s+{_STREET_WORD}){{0,3}}?\s+{_STREET_SUFFIX}"
     rf"(?:\s+{_DIRECTION}\b\.?)?{_UNIT}?"
     rf"|{_HOUSE_NUMBER}\s+(?:{_DIRECTION}\s+)?(?!{_DIRECTION}\b){_STREET_WORD}(?:\s+{_STREET_WORD}){{0,2}}{_RESIDENCE_UNIT}"
-    r"|(?<![\w/.-])\d{1,6}\s+(?i:route|rte|highway|hwy|county\s+road|county\s+rd|state\s+route|us|interstate|i-)\s*\d{1,4}\b"
-    r"|\b(?i:p\.?\s?o\.?\s*box|post\s+office\s+box)\s+\d+"
     r"|\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,\s+[A-Z]{2}\.?\s+\d{5}(?:-\d{4})?\b"
-    r"|\b(?i:zip(?:\s*code)?|postal\s+code|postcode)[\s:#]*\d{5}(?:-\d{4})?\b"
     r"|\b(?:Calle|Avenida|Av\.|Rua|Rue|Via|Viale|Carrer|Camino|Paseo)\s+(?:(?:de|del|la|las|los|da|do|des|du)\s+)*"
     r"[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3},?\s+(?:n[o.]?\s*)?\d{1,5}[A-Za-z]?\b"
     r"|\b[A-Z][a-z]+(?:stra(?:ss|ß)e|str\.|weg|gasse|platz|allee)\s+\d{1,4}[a-z]?\b"
 )
+# The same, where case does not matter: read in the lowered text.
+_ADDRESS_ANY_CASE = compile_lower(
+    r"\d(?<![\w/.-]\d)\d{0,5}\s+(?:route|rte|highway|hwy|county\s+road|county\s+rd|state\s+route|us|interstate|i-)\s*\d{1,4}\b"
+    r"|\b(?:p\.?\s?o\.?\s*box|post\s+office\s+box)\s+\d+"
+    r"|\b(?:zip(?:\s*code)?|postal\s+code|postcode)[\s:#]*\d{5}(?:-\d{4})?\b"
+)
 # Without a street word, a house number and a name are an address when the text says so: "lives at
 # 77 Elm", "home address: 12 Orchard".
-_ADDRESS_CUE = re.compile(
+_ADDRESS_CUE = compile_lower(
     r"(?i:\b(?:lives|living|lived|resides|residing|staying|stays)\s+(?:at|on)|\bhome\s+(?:address\s+)?(?:is\s+)?(?:at|on|:)"
     r"|\b(?:home\s+|mailing\s+|street\s+)?address(?:\s+(?:is|was|of))?\s*[:=]?|\bmailed\s+to)\s+"
 )
@@ -170,11 +204,13 @@ def _is_a_place(text: str, start: int, end: int) -> bool:
     return bool(_PLACE_AFTER.match(text, end) or _PLACE_BEFORE.search(text[max(0, start - 60) : start]))
 
 
-def address_spans(text: str) -> Spans:
-    for match in _ADDRESS.finditer(text):
-        if not _is_a_place(text, match.start(), match.end()):
-            yield match.start(), match.end()
-    for cue in _ADDRESS_CUE.finditer(text):
+def address_spans(reading: Reading) -> Spans:
+    text = reading.text
+    for pattern, lower in ((_ADDRESS, False), (_ADDRESS_ANY_CASE, True)):
+        for match in reading.near_digits(pattern, lower=lower):
+            if not _is_a_place(text, match.start(), match.end()):
+                yield match.start(), match.end()
+    for cue in reading.near_digits(_ADDRESS_CUE, lower=True):
         address = _CUED_ADDRESS.match(text, cue.end())
         if address and not re.fullmatch(rf"\S+\s+{_DIRECTION}", address.group()):
             yield address.start(), address.end()

@@ -24,11 +24,17 @@ import importlib
 import itertools
 import json
 import pkgutil
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from .text import screen_text
+
+# Scripts the folding changes: Latin with accents, and the Greek, Cyrillic, Armenian and Cherokee
+# letters that can pose as Latin ones. Names in other scripts (CJK, Arabic, Devanagari…) stay as written.
+_FOLDABLE = re.compile(r"[\u00a0-\u02af\u2000-\u206f\u0370-\u058f\u13a0-\u13ff\u1e00-\u1eff\uff00-\uffef]")
 
 # Hangul syllable = 19 initials × 21 vowels × 28 finals. Each jamo with the letters people use for it.
 _INITIALS = "g,k|kk,gg|n|d,t|tt|r,l|m|b,p|pp|s,sh|ss|-|j,ch|jj|ch|k|t|p|h".split("|")
@@ -150,9 +156,16 @@ def _provider_lists():
         yield module.name, given, surnames
 
 
+def _fold_all(names) -> list[str]:
+    """fold_name for many names at once: one pass of the text folding over those it can change."""
+    names = [name.replace("\n", " ") for name in names]
+    foldable = [name for name in names if _FOLDABLE.search(name) or not unicodedata.is_normalized("NFKC", name)]
+    folded = dict(zip(foldable, screen_text("\n".join(foldable)).text.split("\n"), strict=True)) if foldable else {}
+    return [folded.get(name, name).lower() for name in names]
+
+
 def _add_folded(target: set[str], names) -> None:
-    for name in names:
-        folded = fold_name(name)
+    for folded in _fold_all(names):
         target.add(folded)
         if "'" in folded:
             target.add(folded.replace("'", ""))
@@ -181,9 +194,9 @@ def name_lists() -> NameLists:
         _add_folded(surnames, locale_surnames)
         if locale.startswith(("zh", "ja", "ko", "vi")):
             east_surnames.update(
-                folded for folded in map(fold_name, locale_surnames) if folded.isascii() and folded.isalpha()
+                folded for folded in _fold_all(locale_surnames) if folded.isascii() and folded.isalpha()
             )
-            for folded in map(fold_name, locale_given):
+            for folded in _fold_all(locale_given):
                 if folded.isascii():
                     syllables.update(folded.replace(" ", "-").split("-"))
         if locale.startswith(("zh", "ja", "ko")):

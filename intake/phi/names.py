@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .name_lists import NameLists, name_lists
+from .text import Reading
 
 Spans = Iterator[tuple[int, int]]
 
@@ -102,6 +103,9 @@ _INSTITUTION_WORDS = frozenset(
     "systems plaza mall station airport school college academy church methodist baptist presbyterian lutheran "
     "adventist catholic mission foundation institute".split()
 )
+_PARTICLES_BETWEEN = re.compile(r" (?:[a-z]+ ){1,2}")
+_CUE_TO_NAME = re.compile(r"(?:'s)?\.?\s*[:,-]?\s*")
+_SENTENCE_END = re.compile(r"[.!?:]\s*$")
 _DETERMINER_BEFORE = re.compile(r"\b(?i:the|a|an|this|that|these|those|each|every|any|no|our|your|their)\s+$")
 # Two to four morae of romanised Japanese: a Japanese given name beside a Japanese surname.
 _MORA = r"(?:[kgsztdnhbpmr]y?[aiueo]|sh[aiuo]|ch[aiuo]|ts?u|j[aiuo]|f?u|w[ao]|y[auo]|[aiueo])n?"
@@ -123,7 +127,7 @@ _NOT_NAMES = frozenset(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Word:
     start: int
     end: int  # without a possessive "'s"
@@ -131,24 +135,47 @@ class _Word:
     key: str  # lower case, apostrophes kept
     possessive: bool
     latin: bool
+    capitalised: bool
+    upper: bool
 
-    @property
-    def capitalised(self) -> bool:
-        return self.text[0].isupper()
 
-    @property
-    def upper(self) -> bool:
-        return self.text.isupper() and len(self.text) > 1
+# Lower-case words the recognizers read: cues and what links a cue to a name ("a patient named").
+_LOWER_CASE_KEPT = _PATIENT_CUES | _HONORIFICS | _CUE_LINKS
+# After such a word the next few lower-case words are kept too ("pt maria lopez").
+_KEPT_AFTER_A_CUE = 3
 
 
 def _words(text: str) -> list[_Word]:
+    """The words that may be or introduce a name, in order: capitalised words, words of scripts
+    without case, cues and the few words after them. Other lower-case words are left out."""
     words = []
+    kept_after_cue = 0
     for match in _WORD.finditer(text):
         word = match.group()
-        possessive = word.endswith(("'s", "'S")) and len(word) > 3
+        if word[0].islower():
+            key = word.lower()
+            if key in _LOWER_CASE_KEPT:
+                kept_after_cue = _KEPT_AFTER_A_CUE
+            elif kept_after_cue:
+                kept_after_cue -= 1
+            else:
+                continue
+        possessive = len(word) > 3 and word[-2:] in ("'s", "'S")
         if possessive:
             word = word[:-2]
-        words.append(_Word(match.start(), match.start() + len(word), word, word.lower(), possessive, word.isascii()))
+        start = match.start()
+        words.append(
+            _Word(
+                start,
+                start + len(word),
+                word,
+                word.lower(),
+                possessive,
+                word.isascii(),
+                word[0].isupper(),
+                len(word) > 1 and word.isupper(),
+            )
+        )
     return words
 
 
@@ -166,14 +193,14 @@ class _Lookup:
         lists = self.lists
         if any(key in lists.given for key in self._keys(word)):
             return True
-        parts = re.split(r"[-']", word.key)
+        parts = word.key.replace("'", "-").split("-")
         return len(parts) > 1 and all(part in lists.given or part in lists.syllables for part in parts)
 
     def surname(self, word: _Word) -> bool:
         lists = self.lists
         if any(key in lists.surnames for key in self._keys(word)):
             return True
-        parts = re.split(r"-", word.key)
+        parts = word.key.split("-")
         if len(parts) > 1 and parts[0] in _PARTICLES:
             return parts[-1] in lists.surnames or parts[-1] in lists.given  # "al-Rashid", "el-Amin"
         # "Abernathy-Cole", "Hernandez-Lopez"; not "X-ray"
@@ -277,9 +304,7 @@ def _joined(text: str, left: _Word, right: _Word) -> bool:
     between = text[left.end : right.start]
     if between == " " or between == ". " and len(left.text) == 1:
         return True
-    return bool(re.fullmatch(r" (?:[a-z]+ ){1,2}", between)) and all(
-        particle in _PARTICLES for particle in between.split()
-    )
+    return bool(_PARTICLES_BETWEEN.fullmatch(between)) and all(particle in _PARTICLES for particle in between.split())
 
 
 def _sequences(text: str, words: list[_Word], lookup: _Lookup) -> list[list[int]]:
@@ -332,7 +357,7 @@ def _last_comma_first(text: str, words: list[_Word], lookup: _Lookup) -> Spans:
     """ "SMITH, JOHN", "Hernandez, Maria Jose", "KIM, Soo-Jin"."""
     for index in range(len(words) - 1):
         last, first = words[index], words[index + 1]
-        if not re.fullmatch(r",\s?", text[last.end : first.start]) or last.possessive:
+        if text[last.end : last.end + 1] != "," or first.start - last.end > 2 or last.possessive:
             continue
         if not (_is_name_like(last, lookup) and _is_name_like(first, lookup)):
             continue
@@ -417,7 +442,7 @@ def _cued(text: str, words: list[_Word], lookup: _Lookup) -> Spans:
         between = text[cue.end : words[index + 1].start]
         if cue.key in _PATIENT_CUES and not cue.key.startswith("pt") and "." in between:
             continue  # "…one patient. Nurses keep a list": a sentence ended
-        if not re.fullmatch(r"(?:'s)?\.?\s*[:,-]?\s*", between) or "\n" in between:
+        if not _CUE_TO_NAME.fullmatch(between) or "\n" in between:
             continue
         start_index, linked = index + 1, False
         while start_index < len(words) - 1 and words[start_index].key in _CUE_LINKS:
@@ -431,7 +456,7 @@ def _cued(text: str, words: list[_Word], lookup: _Lookup) -> Spans:
         # A capitalised "Patient" inside a sentence starts a screen's or a team's name ("the Patient
         # Kiosk"); so do "is"/"was" ("the patient is Korean"): then only a known name counts.
         title_case = (
-            cue.capitalised and not honorific and cue.start > 0 and not re.search(r"[.!?:]\s*$", text[: cue.start])
+            cue.capitalised and not honorific and cue.start > 0 and not _SENTENCE_END.search(text, 0, cue.start)
         )
         if first.latin and (linked or title_case and not re.search(r"[:,]", between)) and not lookup.known(first):
             continue
@@ -488,7 +513,8 @@ def _other_scripts(text: str, words: list[_Word], lookup: _Lookup) -> Spans:
             yield left.start, right.end
 
 
-def name_spans(text: str) -> Spans:
+def name_spans(reading: Reading) -> Spans:
+    text = reading.text
     lookup = _Lookup(name_lists())
     words = _words(text)
     yield from _cued(text, words, lookup)
