@@ -187,7 +187,11 @@ _ADDRESS_CUE = compile_lower(
     r"(?i:\b(?:lives|living|lived|resides|residing|staying|stays)\s+(?:at|on)|\bhome\s+(?:address\s+)?(?:is\s+)?(?:at|on|:)"
     r"|\b(?:home\s+|mailing\s+|street\s+)?address(?:\s+(?:is|was|of))?\s*[:=]?|\bmailed\s+to)\s+"
 )
-_CUED_ADDRESS = re.compile(rf"{_HOUSE_NUMBER}\s+(?:{_DIRECTION}\s+)?{_STREET_WORD}(?:\s+{_STREET_WORD}){{0,2}}")
+_CUED_ADDRESS = re.compile(
+    rf"{_HOUSE_NUMBER}\s+(?:{_DIRECTION}\s+)?{_STREET_WORD}(?:\s+{_STREET_WORD}){{0,2}}"
+    # or a street without its number: "lives on Maple Ave, #12"
+    rf"|(?:{_DIRECTION}\s+)?{_STREET_WORD}(?:\s+{_STREET_WORD}){{0,2}}?\s+{_STREET_SUFFIX}{_UNIT}?"
+)
 # The clinic's own street is a place, not a patient's address: "the 200 Main Street clinic", "our
 # clinic at 200 Main Street".
 _PLACE_AFTER = re.compile(
@@ -196,7 +200,14 @@ _PLACE_AFTER = re.compile(
 )
 _PLACE_BEFORE = re.compile(
     r"(?i)\b(?:clinic|site|office|campus|location|building|branch|practice|hospital|center|centre|lab|pharmacy"
-    r"|facility|headquarters|hq|we|ours?)(?:\s+(?:is|are|was|were|sits|moved|located|opened|now))*\s+(?:at|on|to)\s+$"
+    r"|facility|headquarters|hq|vendor|company|we|ours?)(?:'s)?"
+    r"(?:(?:\s+(?:is|are|was|were|sits|moved|located|opened|now))*\s+(?:at|on|to)"
+    r"|\s+(?:mailing\s+|street\s+|new\s+)?address(?:\s+(?:is|was))?\s*:?)\s+$"
+)
+# Whose address it is when not the patient's: "our clinic's address", "the vendor's mailing address".
+_PLACE_OWNER = re.compile(
+    r"\b(?:clinic|office|site|campus|location|practice|hospital|pharmacy|lab|vendor|company|our|new|old\s+clinic)"
+    r"(?:'s)?\s*(?:\w+\s+){0,2}$"
 )
 
 
@@ -210,7 +221,10 @@ def address_spans(reading: Reading) -> Spans:
         for match in reading.near_digits(pattern, lower=lower):
             if not _is_a_place(text, match.start(), match.end()):
                 yield match.start(), match.end()
-    for cue in reading.near_digits(_ADDRESS_CUE, lower=True):
+    for cue in _ADDRESS_CUE.finditer(reading.lower):
         address = _CUED_ADDRESS.match(text, cue.end())
-        if address and not re.fullmatch(rf"\S+\s+{_DIRECTION}", address.group()):
-            yield address.start(), address.end()
+        if not address or re.fullmatch(rf"\S+\s+{_DIRECTION}", address.group()):
+            continue  # "moved to 3 West": a unit
+        if _PLACE_OWNER.search(reading.lower, max(0, cue.start() - 24), cue.start()):
+            continue  # "the clinic's address is 200 Main Street"
+        yield address.start(), address.end()

@@ -393,7 +393,7 @@ def _lower_case_name_end(text: str, words: list[_Word], index: int, lookup: _Loo
     following = words[index + 1] if index + 1 < len(words) else None
     if (
         following
-        and text[word.end : following.start] == " "
+        and text[word.end : following.start] in (" ", ", ", ",")
         and not following.capitalised
         and lookup.known(following)
         and not lookup.common(following)
