@@ -202,7 +202,7 @@ _PLACE_BEFORE = re.compile(
     r"(?i)\b(?:clinic|site|office|campus|location|building|branch|practice|hospital|center|centre|lab|pharmacy"
     r"|facility|headquarters|hq|vendor|company|we|ours?)(?:'s)?"
     r"(?:(?:\s+(?:is|are|was|were|sits|moved|located|opened|now))*\s+(?:at|on|to)"
-    r"|\s+(?:mailing\s+|street\s+|new\s+)?address(?:\s+(?:is|was))?\s*:?)\s+$"
+    r"|\s+(?:mailing\s+|street\s+|new\s+)?address(?:\s+(?:is|was))?\s*[:,]?)\s+$"
 )
 # Whose address it is when not the patient's: "our clinic's address", "the vendor's mailing address".
 _PLACE_OWNER = re.compile(

@@ -57,7 +57,7 @@ def ssn_spans(reading: Reading) -> Spans:
 
 _NUMBER_WORD = r"(?:number|num\b\.?|no\b\.?|nbr|#|id\b|identifier)"
 _MRN_CUE = (
-    rf"(?i:\bmrn\b|\bmr\s?{_NUMBER_WORD}|\bmed(?:ical)?\s+rec(?:ord)?s?\s*{_NUMBER_WORD}"
+    rf"(?i:\bmrn\b|\bmr\s?{_NUMBER_WORD}|\bmed(?:ical|\.)?\s*rec(?:ord|\.)?s?\s*{_NUMBER_WORD}"
     rf"|\bmedical\s+record\b|\b(?:health\s+)?record\s*{_NUMBER_WORD}|\bchart\s*{_NUMBER_WORD}"
     rf"|\b(?:patient|pt)\s*{_NUMBER_WORD}|\b(?:encounter|visit|admission|case)\s*{_NUMBER_WORD}"
     rf"|\b(?:accession|specimen|requisition)\s*{_NUMBER_WORD}|\bcsn\b|\bfin\b|\bempi\b)"
