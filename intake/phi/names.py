@@ -74,7 +74,8 @@ _PLACE_AFTER = re.compile(
     r"(?:'s)?\s+(?i:clinic|clinics|hospital|medical|health|center|centre|urgent|campus|site|sites|pharmacy|practice"
     r"|building|pavilion|office|location|branch|family\s+(?:medicine|practice)|primary|pediatrics|school|elementary"
     r"|university|college|county|city|street|st\b|avenue|ave\b|road|rd\b|lane|drive|way|boulevard|blvd|plaza|mall"
-    r"|station|library|church|park|neighborhood|area|region|campus|team|pod|unit|wing|tower|lab|labs|imaging)\b"
+    r"|station|library|church|park|neighborhood|area|region|campus|team|pod|unit|wing|tower|lab|labs|imaging"
+    r"|va|vamc|vha|cboc)\b"
 )
 # A given name and a toponym ("Rose Hill", "Oak Park") are a place when the given name is a tree,
 # a colour or a landscape word; "Jane Park" is still a name.
@@ -110,6 +111,13 @@ _DETERMINER_BEFORE = re.compile(r"\b(?i:the|a|an|this|that|these|those|each|ever
 # Two to four morae of romanised Japanese: a Japanese given name beside a Japanese surname.
 _MORA = r"(?:[kgsztdnhbpmr]y?[aiueo]|sh[aiuo]|ch[aiuo]|ts?u|j[aiuo]|f?u|w[ao]|y[auo]|[aiueo])n?"
 _JAPANESE_GIVEN = re.compile(rf"(?:{_MORA}){{2,4}}")
+# What is named after a person is not that person: "Thomas Jefferson University Hospital", "Ronald
+# McDonald House", "Lucile Packard Children's", "Cesar Chavez Day".
+_NAMED_AFTER = _INSTITUTION_WORDS | frozenset(
+    "house day award prize fund lecture program programme building wing hall pavilion tower library park bridge "
+    "street avenue road scholarship fellowship trust society syndrome disease protocol score scale criteria test "
+    "sign maneuver method rule".split()
+)
 # Endings of English words, not of names: "Scheduling", "Reviewed", "Registration".
 _ENGLISH_ENDING = re.compile(r"(?:ing|tion|sion|ment|ness|able|ible|ity|ics|ogy|ism|ies|ful|less|ward|ous|ive|ed)$")
 # Capitalised words that are not names in a clinic's text: sentence words, days and months, the
@@ -330,27 +338,30 @@ def _after_a_determiner(text: str, start: int) -> bool:
     return bool(_DETERMINER_BEFORE.search(text, max(0, start - 8), start))
 
 
+def _name_pair_in(run: list[int], text: str, words: list[_Word], lookup: _Lookup) -> int | None:
+    """The index of the second word of the first name pair in a run of name-like words, or None."""
+    names = [i for i in run if len(words[i].text) > 1]
+    for position, left in enumerate(names):
+        for offset, right in enumerate(names[position + 1 : position + 3]):
+            skipped = [words[i] for i in names[position + 1 : position + 1 + offset]]
+            particle = all(word.key in _PARTICLES for word in skipped) and (
+                bool(skipped) or text[words[left].end : words[right].start].strip() != ""
+            )
+            if skipped and not particle and not lookup.east_asian_surname(words[left]):
+                continue  # only a particle, or a Vietnamese middle name ("Tran Quoc Bao"), stands between
+            if _pair_is_a_name(words[left], words[right], lookup, particle or bool(skipped)):
+                return right
+    return None
+
+
 def _side_by_side(text: str, words: list[_Word], lookup: _Lookup) -> Spans:
     for run in _sequences(text, words, lookup):
-        names = [i for i in run if len(words[i].text) > 1]
-        found = False
-        for position, left in enumerate(names):
-            for right in names[position + 1 : position + 3]:
-                skipped = [words[i] for i in names[position + 1 : names.index(right)]]
-                particle = all(word.key in _PARTICLES for word in skipped) and (
-                    bool(skipped) or text[words[left].end : words[right].start].strip() != ""
-                )
-                if skipped and not particle and not lookup.east_asian_surname(words[left]):
-                    continue  # only a particle, or a Vietnamese middle name ("Tran Quoc Bao"), stands between
-                if _pair_is_a_name(words[left], words[right], lookup, particle or bool(skipped)):
-                    found = True
-                    break
-            if found:
-                break
-        if found:
-            start, end = _span(words, run[0], run[-1])
-            if not (_staff_context(text, start, end) or _place_after(text, end) or _after_a_determiner(text, start)):
-                yield start, end
+        right = _name_pair_in(run, text, words, lookup)
+        if right is None or any(words[i].key in _NAMED_AFTER for i in run if i > right):
+            continue  # no name, or a name an institution or a day is named after
+        start, end = _span(words, run[0], run[-1])
+        if not (_staff_context(text, start, end) or _place_after(text, end) or _after_a_determiner(text, start)):
+            yield start, end
 
 
 def _last_comma_first(text: str, words: list[_Word], lookup: _Lookup) -> Spans:
