@@ -175,11 +175,20 @@ _ADDRESS = re.compile(
     r"[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3},?\s+(?:n[o.]?\s*)?\d{1,5}[A-Za-z]?\b"
     r"|\b[A-Z][a-z]+(?:stra(?:ss|ß)e|str\.|weg|gasse|platz|allee)\s+\d{1,4}[a-z]?\b"
 )
-# The same, where case does not matter: read in the lowered text.
-_ADDRESS_ANY_CASE = compile_lower(
-    r"\d(?<![\w/.-]\d)\d{0,5}\s+(?:route|rte|highway|hwy|county\s+road|county\s+rd|state\s+route|us|interstate|i-)\s*\d{1,4}\b"
-    r"|\b(?:p\.?\s?o\.?\s*box|post\s+office\s+box)\s+\d+"
-    r"|\b(?:zip(?:\s*code)?|postal\s+code|postcode)[\s:#]*\d{5}(?:-\d{4})?\b"
+# The same, where case does not matter: read in the lowered text, each only if its word is there.
+_ADDRESS_ANY_CASE = (
+    (
+        ("route", "rte", "highway", "hwy", "road", "rd", "us ", "interstate", "i-"),
+        compile_lower(
+            r"\d(?<![\w/.-]\d)\d{0,5}\s+(?:route|rte|highway|hwy|county\s+road|county\s+rd|state\s+route|us|interstate"
+            r"|i-)\s*\d{1,4}\b"
+        ),
+    ),
+    (("box",), compile_lower(r"\b(?:p\.?\s?o\.?\s*box|post\s+office\s+box)\s+\d+")),
+    (
+        ("zip", "postal", "postcode"),
+        compile_lower(r"\b(?:zip(?:\s*code)?|postal\s+code|postcode)[\s:#]*\d{5}(?:-\d{4})?\b"),
+    ),
 )
 # Without a street word, a house number and a name are an address when the text says so: "lives at
 # 77 Elm", "home address: 12 Orchard".
@@ -217,7 +226,10 @@ def _is_a_place(text: str, start: int, end: int) -> bool:
 
 def address_spans(reading: Reading) -> Spans:
     text = reading.text
-    for pattern, lower in ((_ADDRESS, False), (_ADDRESS_ANY_CASE, True)):
+    patterns = [(_ADDRESS, False)] + [
+        (pattern, True) for words, pattern in _ADDRESS_ANY_CASE if any(word in reading.lower for word in words)
+    ]
+    for pattern, lower in patterns:
         for match in reading.near_digits(pattern, lower=lower):
             if not _is_a_place(text, match.start(), match.end()):
                 yield match.start(), match.end()
