@@ -135,15 +135,18 @@ def _lognormal(rng: random.Random, median: float, sigma: float, low: float, high
 
 
 def _copy(cursor, model, columns: list[str], rows: Iterable[tuple]) -> int:
-    """COPY rows into model's table. Columns this generator does not know get the field's default."""
+    """COPY rows into model's table. Columns this generator does not know get the field's default
+    (a field with a database default is left to the database)."""
     from django.db import models as dj_models
-    from django.db.models.fields import AutoFieldMixin
+    from django.db.models.fields import NOT_PROVIDED, AutoFieldMixin
 
     known = set(columns)
     extra = [
         f
         for f in model._meta.concrete_fields
-        if f.column not in known and not isinstance(f, AutoFieldMixin | dj_models.GeneratedField)
+        if f.column not in known
+        and not isinstance(f, AutoFieldMixin | dj_models.GeneratedField)
+        and f.db_default is NOT_PROVIDED
     ]
     extra_values = tuple(
         json.dumps(f.get_default()) if isinstance(f, dj_models.JSONField) else f.get_default() for f in extra
@@ -180,7 +183,7 @@ USER_COLUMNS = [
 PROBLEM_COLUMNS = [
     "id", "title", "statement", "workflow_area", "affected_roles", "proposed_solution", "safety_concern",
     "safety_details", "status", "decline_reason", "effort_weeks", "external_ref", "submitted_by_id",
-    "merged_into_id", "version", "inputs_version", "created_at", "updated_at",
+    "merged_into_id", "version", "inputs_version", "created_at", "updated_at", "inputs_changed_at",
 ]  # fmt: skip
 REPORT_COLUMNS = [
     "problem_id", "site_id", "reporter_id", "minutes_lost_per_occurrence", "occurrences_per_shift",
@@ -300,7 +303,9 @@ class _Network:
             1 if status == "new" else rng.randint(2, 4),
             1,
             created,
-            min(END, created + timedelta(days=30 * rng.random())),
+            # updated_at, drawn here to keep the seeded order of draws; inputs_changed_at is the same time
+            (updated := min(END, created + timedelta(days=30 * rng.random()))),
+            updated,
         )
 
     def _site_reports(self, pid: int, created: datetime, *, submitter: int) -> list[int]:

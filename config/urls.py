@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from scoring.health import healthz, readyz
+
 urlpatterns = [
+    # Probes for load balancers and monitors; no trailing slash, as they are usually configured.
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("", include("intake.urls")),
     path("", include("backlog.urls")),

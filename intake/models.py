@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.urls import reverse
 
 
@@ -138,6 +139,9 @@ class Problem(models.Model):
     # Increments whenever anything that feeds the score or the rank changes. The scoring side
     # records which inputs_version a score was computed from; a difference means "score pending".
     inputs_version = models.PositiveIntegerField(default=1)
+    # When inputs_version last moved (or the problem was created), set in the same write: how long
+    # a pending score has been waiting, for the readiness check (scoring.selectors.stale_summary).
+    inputs_changed_at = models.DateTimeField(db_default=Now())
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -4,10 +4,12 @@ Defaults are safe for development on one machine (SQLite, DEBUG on, local Redis)
 Production switches behaviour on with variables; see config/settings/production.py.
 """
 
+import logging
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -48,6 +50,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request id for every log line, and one line per request with what the client got.
+    "config.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -94,6 +98,8 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     # Named in pg_stat_activity, so an operator can count and tell apart Bridge's connections.
     DATABASES["default"]["OPTIONS"]["application_name"] = os.environ.get("DB_APPLICATION_NAME", "bridge")
+    # A database host that does not answer fails a connection in seconds instead of hanging it.
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # `make run` shares the SQLite file between the web server and a worker: wait, don't fail.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
@@ -209,14 +215,31 @@ SCORE_BATCH_SIZE = int(os.environ.get("SCORE_BATCH_SIZE", "2000"))
 # Intake says "these problems are stale" through this hook; config wires it to scoring.
 BRIDGE_STALE_NOTIFIER = "scoring.dispatch.problems_stale"
 
+# Logs go to stderr (systemd's journal in production). LOG_FORMAT=json writes one JSON object a
+# line with no free text (config/logging.py); text is for a developer's terminal.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "config.logging.RequestContextFilter"}},
+    "formatters": {"json": {"()": "config.logging.JsonFormatter"}, "text": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_context"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Django's own default config gives "django" a console handler too; one line per message is enough.
     "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+# In JSON, the worker's records go through the same handler instead of Celery's own text format,
+# and Python's warnings become records too (a logger "py.warnings") instead of raw stderr text.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+if LOG_FORMAT == "json":
+    logging.captureWarnings(True)
+
+# /readyz gives its answer within this many seconds, whatever its checks are waiting for.
+READYZ_TIMEOUT_SECONDS = float(os.environ.get("READYZ_TIMEOUT_SECONDS", "2"))
 
 CELERY_BEAT_SCHEDULE = {
     "sweep-stale-scores": {
