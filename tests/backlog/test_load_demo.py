@@ -138,7 +138,7 @@ def test_the_backlog_tells_a_story(demo):
     assert Problem.objects.filter(submitted_by__username="clinician").count() >= 5
 
 
-def test_the_five_demo_users_log_in_through_the_login_page(demo):
+def test_the_five_demo_users_log_in_through_the_login_page(demo, debug):
 
     for username, role in DEMO_ROLES.items():
         user = User.objects.get(username=username)
