@@ -9,11 +9,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from intake.models import Role
 from intake.phi import phi_screen_fields
 
 from .models import ApiToken
-from .selectors import api_tokens_of, api_tokens_with_standing
+from .selectors import api_tokens_of, api_tokens_with_standing, user_roles_now
 from .tokens import Standing, key_digest, key_new, password_fingerprint
 
 # last_used_at is written at most this often per token, so a busy integration costs no write per call.
@@ -39,7 +38,7 @@ def api_token_issue(*, user, name: str) -> IssuedToken:
         user=user,
         name=name,
         digest=key_digest(key),
-        roles=sorted(user.roles & set(Role.values)),
+        roles=sorted(user_roles_now(user)),
         password_fingerprint=password_fingerprint(user),
         created_at=now,
         expires_at=now + timedelta(days=settings.API_TOKEN_DAYS),
