@@ -7,6 +7,7 @@ started it (never the shared Redis or PostgreSQL).
 from __future__ import annotations
 
 import contextlib
+import http.client
 import os
 import shutil
 import signal
@@ -14,8 +15,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,7 +77,7 @@ class PrivateRedis:
         self.process = None
 
 
-def test_database_url() -> str:
+def database_url_of_this_test() -> str:
     """The database this test runs on (pytest-django's test database), as a URL for another process."""
     return f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}"
 
@@ -126,12 +125,14 @@ def gunicorn(wsgi: str, env: dict[str, str], *, log_path: Path, ready_path: str 
     def answers() -> bool:
         if process.poll() is not None:
             raise AssertionError(f"gunicorn exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         try:
-            urllib.request.urlopen(url + ready_path, timeout=5).read()
-        except urllib.error.HTTPError:
-            return True  # it answers
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            connection.request("GET", ready_path)
+            connection.getresponse().read()  # any answer, a redirect to HTTPS included
+        except OSError:
             return False
+        finally:
+            connection.close()
         return True
 
     try:
