@@ -93,13 +93,15 @@ class Served:
 
 
 @contextlib.contextmanager
-def gunicorn(wsgi: str, env: dict[str, str], *, log_path: Path, ready_path: str = "/login/") -> Iterator[Served]:
-    """Serve `wsgi` with one sync worker on a free port until the block ends.
+def gunicorn(
+    wsgi: str, env: dict[str, str], *, log_path: Path, ready_path: str = "/login/", port: int | None = None
+) -> Iterator[Served]:
+    """Serve `wsgi` with one sync worker on `port` (default: a free one) until the block ends.
 
     The app connects to the database afresh for each request (DB_CONN_MAX_AGE=0), so it holds no
     connection when pytest-django empties or drops the test database.
     """
-    port = free_port()
+    port = port or free_port()
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
         wsgi,

@@ -198,7 +198,7 @@ if OIDC_ENABLED:
     OIDC_CREATE_USER = False  # accounts and roles are Bridge's: an administrator sets them up
     OIDC_CALLBACK_CLASS = "intake.auth.oidc.OIDCCallbackView"
     OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))
-    LOGIN_REDIRECT_URL_FAILURE = "login"
+    LOGIN_REDIRECT_URL_FAILURE = "/login/"  # a path: mozilla-django-oidc does not resolve URL names
     INSTALLED_APPS.append("mozilla_django_oidc")
     AUTHENTICATION_BACKENDS.append("intake.auth.oidc.OIDCBackend")
 
