@@ -1,7 +1,6 @@
-"""Processes tests start for themselves: a private redis-server, and web apps served by gunicorn.
+"""Web apps that tests serve with gunicorn, each in its own process on a free port of 127.0.0.1.
 
-Everything listens on 127.0.0.1 on a port chosen free at start, and is stopped by the test that
-started it (never the shared Redis or PostgreSQL).
+(A private redis-server, free ports and bounded waits are in tests.processes.)
 """
 
 from __future__ import annotations
@@ -9,77 +8,16 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import connection
-from redis import Redis
+from tests.processes import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(predicate, *, timeout: float = 60.0, what: str):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up after {timeout:.0f}s waiting for {what}")
-        time.sleep(0.05)
-
-
-class PrivateRedis:
-    """A redis-server of our own, so a test can stop it without touching anyone else's."""
-
-    def __init__(self, port: int, workdir: Path):
-        self.port, self.workdir, self.process = port, workdir, None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def answers(self) -> bool:
-        try:
-            return Redis(port=self.port, socket_connect_timeout=0.2).ping()
-        except OSError:
-            return False
-        except Exception:  # noqa: BLE001 - redis raises its own connection errors
-            return False
-
-    def start(self) -> None:
-        server = shutil.which("redis-server") or "/usr/bin/redis-server"
-        self.process = subprocess.Popen(
-            [server, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            cwd=self.workdir,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for(self.answers, timeout=10, what=f"redis-server on port {self.port}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self.process = None
-
-
-def database_url_of_this_test() -> str:
-    """The database this test runs on (pytest-django's test database), as a URL for another process."""
-    return f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}"
 
 
 @dataclass

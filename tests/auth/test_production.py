@@ -26,7 +26,8 @@ from redis import Redis
 from intake.auth.models import ApiToken
 from intake.models import Role, User
 from tests.factories import UserFactory
-from tests.servers import ROOT, PrivateRedis, database_url_of_this_test, free_port, gunicorn
+from tests.processes import PrivateRedis, database_url_for_processes, free_port
+from tests.servers import ROOT, gunicorn
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -84,7 +85,7 @@ def cache_redis(tmp_path_factory):
 @pytest.fixture(scope="module")
 def production(django_db_setup, static_root, cache_redis, tmp_path_factory):
     env = production_env(
-        DATABASE_URL=database_url_of_this_test(),
+        DATABASE_URL=database_url_for_processes(),
         DJANGO_STATIC_ROOT=str(static_root),
         REDIS_CACHE_URL=cache_redis.url,
         CELERY_BROKER_URL=cache_redis.url,

@@ -15,7 +15,8 @@ import pytest
 
 from intake.models import Role, User
 from tests.factories import UserFactory
-from tests.servers import ROOT, database_url_of_this_test, free_port, gunicorn
+from tests.processes import database_url_for_processes, free_port
+from tests.servers import ROOT, gunicorn
 
 from .conftest import axe_serious_violations, screenshot
 
@@ -69,7 +70,7 @@ def bridge(django_db_setup, ports, provider, tmp_path_factory):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DJANGO_DEBUG": "false",
-        "DATABASE_URL": database_url_of_this_test(),
+        "DATABASE_URL": database_url_for_processes(),
         "DJANGO_STATIC_ROOT": str(work / "static"),
         "OIDC_RP_CLIENT_ID": CLIENT_ID,
         "OIDC_RP_CLIENT_SECRET": CLIENT_SECRET,

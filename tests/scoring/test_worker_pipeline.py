@@ -26,7 +26,7 @@ from scoring import services, tasks
 from scoring.models import JobState, PipelineCounter, ProblemScore, RerankJob
 from scoring.selectors import input_stale_problem_ids, stale_problem_ids
 from tests.factories import UserFactory
-from tests.servers import PrivateRedis, wait_for
+from tests.processes import PrivateRedis, database_url_for_processes, wait_for
 
 from .pipeline_support import expected_scores, stored_scores, submit
 
@@ -102,11 +102,9 @@ class Worker:
 @pytest.fixture
 def worker(broker, tmp_path, settings, monkeypatch):
     """A not-yet-started worker against the test database; this process publishes to it too."""
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": database_url_for_processes(),
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "CELERY_ENABLED": "true",
         "TEST_BROKER_PORT": str(broker.port),
