@@ -73,7 +73,11 @@ class AuthTokenView(APIView):
             raise serializers.ValidationError({"non_field_errors": [BAD_CREDENTIALS]})
         issued = api_token_issue(user=user, name=given.validated_data["name"])
         # A token is a sign-in: the login audit (django-axes' access log) records it like a page login.
+        browser_session = django_request.session.session_key is not None  # e.g. from the API docs page
         user_logged_in.send(sender=user.__class__, request=django_request, user=user)
+        if not browser_session:
+            # axes created a session to hash into its log row; an API sign-in keeps none.
+            django_request.session.flush()
         token = issued.token
         body = {"token": issued.key, "id": token.pk, "name": token.name, "expires_at": token.expires_at}
         return Response(body, status=status.HTTP_200_OK)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
 from django.db.models import F
 from django.test import Client
 from rest_framework.test import APIClient
@@ -250,3 +251,17 @@ def test_the_token_page_needs_a_login(client, db):
     response = client.get("/tokens/")
 
     assert (response.status_code, response["Location"]) == (302, "/login/?next=/tokens/")
+
+
+def test_a_token_sign_in_leaves_no_session_behind_and_keeps_a_browsers_own(client, users):
+    api = APIClient().post("/api/v1/auth/token/", {"username": "it_lead", "password": PASSWORD}, format="json")
+    assert api.status_code == 200
+    assert "sessionid" not in api.cookies
+    assert Session.objects.count() == 0
+
+    client.force_login(users[Role.IT_LEAD])
+    from_the_docs_page = client.post(
+        "/api/v1/auth/token/", {"username": "it_lead", "password": PASSWORD}, content_type="application/json"
+    )
+    assert from_the_docs_page.status_code == 200
+    assert client.get("/backlog/").status_code == 200
