@@ -1,7 +1,7 @@
 """`Authorization: Token <key>` for the API, checked against the database on every request.
 
-One query reads the token, its owner and the owner's roles; intake.auth.tokens decides whether
-the token still stands. Nothing is cached, so a revocation, a password change, a role removal or
+Two indexed queries read the token with its owner, and the owner's roles; intake.auth.tokens
+decides whether the token still stands. Nothing is cached, so a revocation, a password change, a role removal or
 a deactivation stops the very next request, and a Redis outage cannot stop token checks.
 """
 

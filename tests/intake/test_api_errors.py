@@ -66,14 +66,14 @@ def test_bad_credentials_are_400(clinician, payload, errors):
 
 
 @pytest.mark.django_db
-def test_a_token_costs_one_query_and_its_last_use_is_written_once_a_minute(
+def test_a_token_costs_two_queries_and_its_last_use_is_written_once_a_minute(
     api_as, clinician, django_assert_num_queries
 ):
     client = api_as(clinician)
-    with django_assert_num_queries(3):  # the token with its user and roles, its last use, then the policy
+    with django_assert_num_queries(4):  # the token with its user, the user's roles, its last use, the policy
         first = client.get("/api/v1/scoring/policy/")
 
-    with django_assert_num_queries(2):  # the token (used less than a minute ago: no write), the policy
+    with django_assert_num_queries(3):  # the token, the roles (used less than a minute ago: no write), the policy
         second = client.get("/api/v1/scoring/policy/")
 
     assert first.json() == second.json()
