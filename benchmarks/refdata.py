@@ -371,7 +371,6 @@ def refdata_generate(*, problems: int, seed: int, log: Callable[[str], None] = p
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
     from django.db import connection, transaction
-    from rest_framework.authtoken.models import Token
 
     from intake.models import Evidence, Problem, Site, SiteReport, User
     from scoring.models import RerankJob
@@ -393,8 +392,6 @@ def refdata_generate(*, problems: int, seed: int, log: Callable[[str], None] = p
             "site_reports": _copy(cursor, SiteReport, REPORT_COLUMNS, network.reports),
             "evidence": _copy(cursor, Evidence, EVIDENCE_COLUMNS, network.evidence),
         }
-        token = f"{rng.getrandbits(160):040x}"
-        _copy(cursor, Token, ["key", "user_id", "created"], [(token, 1, END)])
         _sequences_reset(
             cursor, ["intake_site", "intake_user", "intake_problem", "intake_sitereport", "intake_evidence"]
         )
@@ -414,7 +411,6 @@ def refdata_generate(*, problems: int, seed: int, log: Callable[[str], None] = p
         "problems": problems,
         "sites": SITE_COUNT,
         "generator": GENERATOR_VERSION,
-        "token": token,
         "username": BENCH_USERNAME,
         "copy_seconds": round(copied, 2),
         "scoring_seconds": round(scoring_seconds, 2),
@@ -536,7 +532,7 @@ def refdata_trim(high_water: dict) -> dict[str, int]:
             *(
                 (f"DELETE FROM {table} WHERE user_id > %s", [user_mark])
                 for table in (
-                    "authtoken_token",
+                    "intake_apitoken",
                     "intake_user_groups",
                     "intake_user_user_permissions",
                     "django_admin_log",
@@ -565,6 +561,14 @@ def _vacuum() -> None:
     with connection.cursor() as cursor:
         for table in VACUUMED_TABLES:
             cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+def _bench_token(username: str) -> str:
+    """A new API token for the benchmark's user: tokens expire and are stored hashed, so each run makes its own."""
+    from intake.auth.services import api_token_issue
+    from intake.models import User
+
+    return api_token_issue(user=User.objects.get(username=username), name="benchmark run").key
 
 
 def refdata_ensure(*, problems: int, seed: int, reuse: bool, log: Callable[[str], None] = print) -> Refdata:
@@ -598,6 +602,7 @@ def refdata_ensure(*, problems: int, seed: int, reuse: bool, log: Callable[[str]
         log(f"  reference data ready in {info['generation_seconds']:.1f}s")
         generated_now = True
     return Refdata(
+        token=_bench_token(info["username"]),
         problems=problems,
         seed=seed,
         generated_now=generated_now,
@@ -605,6 +610,5 @@ def refdata_ensure(*, problems: int, seed: int, reuse: bool, log: Callable[[str]
         counts=info["counts"],
         distribution=info["distribution"],
         username=info["username"],
-        token=info["token"],
         high_water=info["high_water"],
     )

@@ -47,6 +47,8 @@ class Site(models.Model):
 
 class User(AbstractUser):
     home_site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    # Created by load_demo, with a published password: refused outside DEBUG (intake.auth.policy).
+    is_demo = models.BooleanField(default=False, help_text="A demo account: it can sign in only with DEBUG on.")
 
     def has_role(self, *roles: str) -> bool:
         if not self.is_authenticated or not self.is_active:
@@ -57,11 +59,16 @@ class User(AbstractUser):
     def roles(self) -> set[str]:
         cached = getattr(self, "_role_cache", None)
         if cached is None:
-            cached = set(self.groups.values_list("name", flat=True))
-            if self.is_superuser:
-                cached.add(Role.ADMIN)
+            cached = self.roles_given(self.groups.values_list("name", flat=True))
             self._role_cache = cached
         return cached
+
+    def roles_given(self, group_names) -> set[str]:
+        """The roles this user holds with these groups: each group's name, and admin for a superuser."""
+        roles = set(group_names)
+        if self.is_superuser:
+            roles.add(Role.ADMIN)
+        return roles
 
 
 class WorkflowArea(models.TextChoices):
@@ -262,3 +269,7 @@ class Evidence(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["problem", "kind"], name="evidence_problem_kind_idx")]
+
+
+# API tokens live with the rest of the sign-in rules (intake.auth); importing registers the model.
+from .auth.models import ApiToken  # noqa: E402, F401
