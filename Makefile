@@ -35,17 +35,17 @@ services: ## Make sure PostgreSQL and Redis are running (install or start them)
 	bin/ensure-services.sh
 
 test: $(VENV)/.installed-dev ## Run every test against real PostgreSQL and Redis, browser tests included
-	bin/ensure-services.sh --browser
+	bin/ensure-services.sh --browser --ops
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed-dev ## Benchmarks of product.md §9 at full size (table + benchmarks/results.json)
-	bin/ensure-services.sh
+bench: $(VENV)/.installed-dev ## The benchmarks at full size, 100,000 problems (table + benchmarks/results.json)
+	bin/ensure-services.sh --bench
 	$(PY) -m benchmarks.run
 
 bench-quick: $(VENV)/.installed-dev ## The same benchmarks at 10,000 problems, for development
-	bin/ensure-services.sh
+	bin/ensure-services.sh --bench
 	$(PY) -m benchmarks.run --quick
 
 lint: $(VENV)/.installed-dev ## ruff check and format check

@@ -5,7 +5,7 @@
   same rows in the same order as the product), authenticated and throttled like the product.
   Its pagination takes the first page without a COUNT(*), so the comparison is about framework
   and serialization overhead, not a slow count or a slower plan.
-- `backlog_floor`: the product's SQL and nothing else. Where `backlog.selectors.backlog_page`
+- `backlog_floor`: the product's SQL and nothing else. Where `backlog.selectors.keyset.backlog_page`
   exists, the one statement it runs for a first page is recorded once per process and replayed
   as is; otherwise the plain query above is compiled once. Rows become items by column alias,
   orjson writes them. No authentication, no DRF, no serializer, no ORM on the hot path.
@@ -157,7 +157,7 @@ def _captured_page_query(limit: int) -> FloorQuery | None:
     if len(captured) != 1:
         return None
     sql, params = captured[0]
-    return FloorQuery(sql=sql, params=params, source="backlog.selectors.backlog_page (its SQL, recorded once)")
+    return FloorQuery(sql=sql, params=params, source="backlog.selectors.keyset.backlog_page (its SQL, recorded once)")
 
 
 def _compiled_query(limit: int) -> FloorQuery:

@@ -116,6 +116,15 @@ def permissions(user: User | None) -> dict[str, bool]:
     return {action.value: may(user, action) for action in Action}
 
 
+# Not a permission (anyone logged in may use the API): the roles whose work is the API, whom the
+# navigation points to the API docs and their tokens.
+API_USERS = frozenset({Role.IT_LEAD, Role.ADMIN})
+
+
+def uses_the_api(user: User | None) -> bool:
+    return user is not None and user.is_authenticated and user.has_role(*API_USERS)
+
+
 def evidence_action(kind: str) -> Action:
     """Anyone logged in adds a note; every other kind is measured evidence."""
     return Action.ADD_NOTE if kind == EvidenceKind.NOTE else Action.ADD_MEASURED_EVIDENCE

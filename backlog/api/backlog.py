@@ -1,6 +1,6 @@
 """GET /api/v1/backlog/: the ranked backlog, the IT leads' hot path.
 
-One SQL query for the page (backlog.selectors.backlog_page returns plain dicts), no
+One SQL query for the page (backlog.selectors.keyset.backlog_page returns plain dicts), no
 serializer per row, JSON written by orjson. Keyset paging: a cursor is the position (rank,
 created_at, id) of the page's last (or first) row, so a page costs the same at any depth, plus
 that row's priority, where the reader starts walking the ranks' index (a JSON number: orjson

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0004_constraints_from_number_and_kind_tables'),
+        ('intake', '0006_constraints_from_number_and_kind_tables'),
         ('scoring', '0005_stored_score_parts_and_policy_reason'),
     ]
 

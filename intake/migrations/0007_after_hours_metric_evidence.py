@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0004_constraints_from_number_and_kind_tables'),
+        ('intake', '0006_constraints_from_number_and_kind_tables'),
     ]
 
     operations = [

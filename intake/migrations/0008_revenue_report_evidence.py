@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0005_after_hours_metric_evidence'),
+        ('intake', '0007_after_hours_metric_evidence'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0003_similarity'),
+        ('intake', '0005_api_tokens_and_demo_accounts'),
     ]
 
     operations = [
