@@ -10,6 +10,8 @@ export CELERY_BROKER_URL=${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0}
 
 $PY manage.py migrate --noinput -v0
 $PY manage.py load_demo --if-empty
+# Search terms and sentence vectors for whatever lacks them (quick when nothing does).
+$PY manage.py similar_index
 
 worker_pid=""
 cleanup() { if [ -n "$worker_pid" ]; then kill "$worker_pid" 2>/dev/null || true; wait "$worker_pid" 2>/dev/null || true; fi; }

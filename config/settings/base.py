@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "intake",
+    "intake.similar",
     "scoring",
     "backlog",
 ]
@@ -209,7 +210,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# Similar-problem search (intake/similar): sentence vectors on or off, threads per encoder call, and how
+# often each process reloads its in-memory index whole (in between, it reads only what changed).
+SIMILAR_EMBEDDINGS = env_bool("SIMILAR_EMBEDDINGS", True)
+SIMILAR_ENCODER_THREADS = int(os.environ.get("SIMILAR_ENCODER_THREADS", "1"))
+SIMILAR_INDEX_RELOAD_SECONDS = float(os.environ.get("SIMILAR_INDEX_RELOAD_SECONDS", "900"))
+SIMILAR_SWEEP_SECONDS = float(os.environ.get("SIMILAR_SWEEP_SECONDS", "60"))
+
 CELERY_BEAT_SCHEDULE = {
+    "similar-vectors-sweep": {
+        "task": "intake.similar.tasks.similar_vectors_sweep_task",
+        "schedule": SIMILAR_SWEEP_SECONDS,
+        "options": {"expires": SIMILAR_SWEEP_SECONDS},
+    },
     "sweep-stale-scores": {
         "task": "scoring.tasks.sweep_stale_task",
         "schedule": SCORE_SWEEP_SECONDS,
