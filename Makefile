@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run worker test bench bench-quick lint format install install-dev services migrate demo schema
+.PHONY: help run worker test bench bench-quick eval-similar lint format install install-dev services migrate demo schema
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,6 +47,10 @@ bench: $(VENV)/.installed-dev ## Benchmarks of product.md §9 at full size (tabl
 bench-quick: $(VENV)/.installed-dev ## The same benchmarks at 10,000 problems, for development
 	bin/ensure-services.sh
 	$(PY) -m benchmarks.run --quick
+
+eval-similar: $(VENV)/.installed-dev ## Quality of the similar search on the labelled queries, on SQLite and PostgreSQL
+	bin/ensure-services.sh
+	$(PY) -m tests.similar_eval
 
 lint: $(VENV)/.installed-dev ## ruff check and format check
 	$(VENV)/bin/ruff check .

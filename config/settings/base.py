@@ -206,7 +206,16 @@ BRIDGE_STALE_NOTIFIER = "scoring.dispatch.problems_stale"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_query_strings": {"()": "config.logging_filters.QueryStringRedactor"}},
+    "formatters": {"server": {"format": "[{server_time}] {message}", "style": "{"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # The development server's request log, as Django's own, but without query strings.
+        "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["no_query_strings"]},
+    },
+    "loggers": {
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 

@@ -23,7 +23,7 @@ SEMANTIC_SHARE = 0.55
 
 # The panel's wording: at or above this a result is "likely the same problem", below it "may be related".
 # A query about a problem that does not exist reaches it for at most 10 % of queries (product.md §11).
-LIKELY_SAME = 0.60
+LIKELY_SAME = 0.50
 
 
 def semantic_scaled(cosine):
