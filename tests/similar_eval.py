@@ -124,7 +124,8 @@ def _print(report: dict) -> None:
         print(
             f"  {name:<10} {result['queries']:>3} paraphrases: recall@1 {result['recall_at_1']:.3f}"
             f"  recall@5 {result['recall_at_5']:.3f}  MRR {result['mrr']:.3f};"
-            f"  {result['absent_queries']:>3} about absent problems: false 'likely the same' {result['false_likely_rate']:.3f}"
+            f"  {result['absent_queries']:>3} about absent problems:"
+            f" false 'likely the same' {result['false_likely_rate']:.3f}"
         )
         for miss in result.get("misses", []):
             print(f"      {miss}")

@@ -54,6 +54,7 @@ class Match:
 
     problem_id: int
     lexical: float  # share of the query's (rarity-weighted) units the problem holds, in [0, 1]
+    title_coverage: float  # share of the problem's title (rarity-weighted) that the query holds
     semantic: float | None  # cosine of the two sentence vectors, None when either is missing
     matched: list[tuple[Unit, bool]]  # the units found, and whether in the title
 
@@ -198,7 +199,10 @@ class SearchIndex:
 
     def idf(self, term: str) -> float:
         found = self.term_ids.get(term)
-        frequency = len(self.postings_docs[found]) if found is not None else 0
+        return self._idf_of_frequency(len(self.postings_docs[found]) if found is not None else 0)
+
+    def _idf_of_frequency(self, frequency: int) -> float:
+        """BM25's rarity weight: a term in few problems tells more than one in many."""
         return math.log(1 + (self.alive_count - frequency + 0.5) / (frequency + 0.5))
 
     def search(self, units: list[Unit], query_vector: np.ndarray | None, *, candidates: int) -> list[Match]:
@@ -232,10 +236,16 @@ class SearchIndex:
         top = top[np.lexsort((-np.asarray(self.problem_ids, dtype=np.int64)[top], -score[top]))]
         unit_of = {self.term_ids[u.term]: u for u in units if u.term in self.term_ids}
         matches = []
+        frequencies = [len(docs) for docs in self.postings_docs]
         for doc in top.tolist():
             matched = []
+            title_total = title_held = 0.0
             for raw in self.doc_terms[doc]:
                 term, in_title = (raw, True) if raw >= 0 else (-raw - 1, False)
+                if in_title:
+                    weight = self._idf_of_frequency(frequencies[term])
+                    title_total += weight
+                    title_held += weight if term in unit_of else 0.0
                 if term in unit_of:
                     matched.append((unit_of[term], in_title))
             has_vector = semantic is not None and bool(self.has_vector[doc])
@@ -243,6 +253,7 @@ class SearchIndex:
                 Match(
                     problem_id=self.problem_ids[doc],
                     lexical=float(lexical[doc]),
+                    title_coverage=title_held / title_total if title_total else 0.0,
                     semantic=float(semantic[doc]) if has_vector else None,
                     matched=matched,
                 )

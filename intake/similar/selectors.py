@@ -33,6 +33,8 @@ QUERY_MAX_WORDS = 80
 # Candidates read from the index before merged (or, for duplicates, closed) problems are left out.
 CANDIDATES = 40
 WHY_MAX = 4
+# Below this a problem is not shown at all: it shares nothing telling with the query.
+SHOWN_MIN = 0.20
 # A semantic match this strong is worth saying when few words are shared.
 SIMILAR_MEANING = 0.5
 
@@ -115,7 +117,9 @@ def _answer(matches: list[Match], units: list[Unit], idf, *, limit: int, statuse
         problem = found.get(match.problem_id)
         if problem is None:
             continue
-        scored.append((round(fuse(match.lexical, match.semantic), 4), match, problem))
+        score = round(fuse(match.lexical, match.title_coverage, match.semantic), 4)
+        if score >= SHOWN_MIN:
+            scored.append((score, match, problem))
     scored.sort(key=lambda item: (-item[0], -item[2].pk))
     scored = scored[:limit]
     sites = problem_site_codes([problem.pk for _, _, problem in scored])
