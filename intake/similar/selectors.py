@@ -80,7 +80,11 @@ def _unit_words(unit: Unit) -> str:
 
 def _why(match: Match, units: list[Unit], idf) -> tuple[str, ...]:
     """What matched, the rarest (most telling) first: "med rec = medication reconciliation", "clicks"."""
-    ranked = sorted(match.matched, key=lambda found: (-idf(found[0].term) * (1.0 if found[1] else 0.6), found[0].typed))
+    order = {unit.term: i for i, unit in enumerate(units)}
+    ranked = sorted(
+        match.matched,
+        key=lambda found: (-round(idf(found[0].term) * (1.0 if found[1] else 0.6), 6), order[found[0].term]),
+    )
     reasons = []
     for unit, _ in ranked:
         text = _unit_words(unit)
