@@ -40,12 +40,12 @@ test: $(VENV)/.installed-dev ## Run every test against real PostgreSQL and Redis
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed-dev ## Benchmarks of product.md §9 at full size (table + benchmarks/results.json)
-	bin/ensure-services.sh
+bench: $(VENV)/.installed-dev ## The benchmarks at full size, 100,000 problems (table + benchmarks/results.json)
+	bin/ensure-services.sh --bench
 	$(PY) -m benchmarks.run
 
 bench-quick: $(VENV)/.installed-dev ## The same benchmarks at 10,000 problems, for development
-	bin/ensure-services.sh
+	bin/ensure-services.sh --bench
 	$(PY) -m benchmarks.run --quick
 
 eval-similar: $(VENV)/.installed-dev ## Quality of the similar search on the labelled queries, on SQLite and PostgreSQL

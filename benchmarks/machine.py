@@ -13,6 +13,8 @@ from pathlib import Path
 
 import psycopg
 
+from .processes import wrk_version
+
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUTS = ("benchmarks/results.json", "benchmarks/profiles")
 
@@ -83,7 +85,6 @@ def _version(package: str) -> str | None:
 
 
 def describe(database_url: str) -> dict:
-    wrk = subprocess.run(["/usr/bin/wrk", "-v"], capture_output=True, text=True, check=False)
     return {
         "cpu_model": _cpu_model(),
         "cpu_cores": os.cpu_count(),
@@ -96,7 +97,7 @@ def describe(database_url: str) -> dict:
             name: _version(name)
             for name in ("Django", "djangorestframework", "gunicorn", "celery", "psycopg", "orjson", "redis")
         },
-        "wrk": (wrk.stdout or wrk.stderr).splitlines()[0] if (wrk.stdout or wrk.stderr) else None,
+        "wrk": wrk_version(),
         "git": {
             "commit": _git("rev-parse", "HEAD"),
             "branch": _git("rev-parse", "--abbrev-ref", "HEAD"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,7 +24,26 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-WRK = "/usr/bin/wrk"
+WRK_MISSING = "wrk (the load generator) is not installed: `make bench` installs it, or run `apt-get install wrk`."
+
+
+def wrk_path() -> str:
+    """The wrk binary on PATH; a clear message, not a traceback, when it is missing."""
+    path = shutil.which("wrk")
+    if path is None:
+        raise SystemExit(WRK_MISSING)
+    return path
+
+
+def wrk_version() -> str | None:
+    path = shutil.which("wrk")
+    if path is None:
+        return None
+    completed = subprocess.run([path, "-v"], capture_output=True, text=True, check=False)
+    lines = (completed.stdout or completed.stderr).splitlines()
+    return lines[0].strip() if lines else None
+
+
 WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_report.lua"
 
 
@@ -199,7 +219,7 @@ def celery_worker(env: dict[str, str], *, concurrency: int, log_path: Path) -> I
 def wrk(url: str, *, connections: int, threads: int, seconds: float, headers: dict[str, str]) -> dict:
     """Run wrk against one URL; latency percentiles and throughput from its Lua `done` hook."""
     command = [
-        WRK,
+        wrk_path(),
         f"-t{threads}",
         f"-c{connections}",
         f"-d{max(1, round(seconds))}s",

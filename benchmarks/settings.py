@@ -22,6 +22,11 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/s", "user": "100000/s"},
 }
-LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")}}
+_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
+LOGGING = {
+    **LOGGING,
+    "root": {"handlers": ["console"], "level": _LEVEL},
+    "loggers": {"django": {"handlers": ["console"], "level": _LEVEL, "propagate": False}},
+}
 # Static files are not collected for a benchmark; WhiteNoise's warning about it is noise here.
 warnings.filterwarnings("ignore", message="No directory at")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure PostgreSQL and Redis answer on 127.0.0.1, starting them if installed but stopped and
-# installing them from Debian's packages if missing. With --browser, also make sure Chromium is there.
+# installing them from Debian's packages if missing. With --browser, also make sure Chromium is there;
+# with --bench, the load generator wrk (Debian's package) that `make bench` drives the API with.
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -40,7 +41,11 @@ if ! redis_up 2>/dev/null; then
   wait_for Redis redis_up
 fi
 
-if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null; then
-  echo "Installing Chromium…"; apt_install chromium chromium-driver
-fi
+for option in "$@"; do
+  case "$option" in
+    --browser) command -v chromium >/dev/null || { echo "Installing Chromium…"; apt_install chromium chromium-driver; } ;;
+    --bench) command -v wrk >/dev/null || { echo "Installing wrk (load generator)…"; apt_install wrk; } ;;
+    *) echo "ensure-services.sh: unknown option $option (use --browser or --bench)" >&2; exit 2 ;;
+  esac
+done
 exit 0

@@ -23,23 +23,28 @@ broker_answers() {
 
 export CELERY_ENABLED=false
 if broker_answers; then
-  echo "Broker at $CELERY_BROKER_URL answers: starting a Celery worker with beat (log: celery.log)."
   # One worker process: on SQLite (the default here) concurrent writers would only wait on each other.
   CELERY_ENABLED=true bin/worker.sh --beat --loglevel=INFO --concurrency=1 \
     --schedule="${TMPDIR:-/tmp}/bridge-celerybeat-schedule-$PORT" >celery.log 2>&1 &
   worker_pid=$!
   for _ in $(seq 1 60); do
-    if grep -q " ready\." celery.log 2>/dev/null; then export CELERY_ENABLED=true; break; fi
+    if grep -q " ready\." celery.log 2>/dev/null; then
+      export CELERY_ENABLED=true
+      echo "Scores: recomputed by a Celery worker with beat, broker $CELERY_BROKER_URL (log: celery.log)."
+      break
+    fi
     if ! kill -0 "$worker_pid" 2>/dev/null; then break; fi
     sleep 0.5
   done
   if [ "$CELERY_ENABLED" != true ]; then
-    echo "The worker did not start (see celery.log): scores are recomputed in-process after each change."
+    echo "Scores: recomputed in-process after each change (the worker did not start; see celery.log)."
     cleanup; worker_pid=""
   fi
 else
-  echo "No broker at $CELERY_BROKER_URL: scores are recomputed in-process after each change."
+  echo "Scores: recomputed in-process after each change (no broker answers at $CELERY_BROKER_URL)."
 fi
 
-echo "Bridge on http://127.0.0.1:$PORT  (demo users: clinician, informatics, pm, itlead, admin; password: \${DEMO_PASSWORD:-bridge-demo})"
+echo "Bridge: http://127.0.0.1:$PORT/"
+echo "Demo users: clinician, informatics, pm, itlead, admin"
+echo "Demo password: ${DEMO_PASSWORD:-bridge-demo}"
 $PY manage.py runserver "127.0.0.1:$PORT"

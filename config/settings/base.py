@@ -79,15 +79,22 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections are one per process under gunicorn's sync workers and Celery's prefork
+# pool, so there they are bounded by the process count. runserver (DEBUG, `make run`) serves each
+# request on a new thread, and every thread would keep its own connection open: there a
+# connection lives for one request only.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0" if DEBUG else "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # JIT compilation costs ~350 ms on filtered backlog pages whose queries run in a few ms.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Named in pg_stat_activity, so an operator can count and tell apart Bridge's connections.
+    DATABASES["default"]["OPTIONS"]["application_name"] = os.environ.get("DB_APPLICATION_NAME", "bridge")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # `make run` shares the SQLite file between the web server and a worker: wait, don't fail.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
@@ -217,6 +224,8 @@ LOGGING = {
         "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django's own default config gives "django" a console handler too; one line per message is enough.
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
 
 # Similar-problem search (intake/similar): sentence vectors on or off, threads per encoder call, and how

@@ -176,7 +176,7 @@ def test_if_empty_does_nothing_once_problems_exist(demo, debug):
 
     output = load_demo("--if-empty")
 
-    assert output == "Problems exist already; demo data not loaded.\n"
+    assert output == "Demo data: not loaded, the database holds problems already.\n"
     assert (Site.objects.count(), User.objects.count(), Problem.objects.count(), SiteReport.objects.count()) == counts
     # without the option, a second load is refused rather than doubling the backlog
     with pytest.raises(CommandError, match="already holds problems"):

@@ -10,11 +10,9 @@ the catch-up after a broker outage by the 60 s of the issue.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -28,6 +26,7 @@ from scoring import services, tasks
 from scoring.models import JobState, PipelineCounter, ProblemScore, RerankJob
 from scoring.selectors import input_stale_problem_ids, stale_problem_ids
 from tests.factories import UserFactory
+from tests.processes import PrivateRedis, database_url_for_processes, wait_for
 
 from .pipeline_support import expected_scores, stored_scores, submit
 
@@ -35,48 +34,6 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 60.0
-
-
-def wait_for(predicate, *, timeout: float = WAIT, what: str):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up after {timeout:.0f}s waiting for {what}")
-        time.sleep(0.05)
-
-
-class PrivateRedis:
-    """A redis-server of our own, so a test can stop the broker without touching anyone else's."""
-
-    def __init__(self, port: int, workdir: Path):
-        self.port, self.workdir, self.process = port, workdir, None
-
-    def answers(self) -> bool:
-        try:
-            return Redis(port=self.port, socket_connect_timeout=0.2).ping()
-        except OSError:
-            return False
-        except Exception:  # noqa: BLE001 - redis raises its own connection errors
-            return False
-
-    def start(self) -> None:
-        server = shutil.which("redis-server") or "/usr/bin/redis-server"
-        self.process = subprocess.Popen(
-            [server, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            cwd=self.workdir,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for(self.answers, timeout=10, what=f"redis-server on port {self.port}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self.process = None
 
 
 @pytest.fixture(scope="module")
@@ -145,11 +102,9 @@ class Worker:
 @pytest.fixture
 def worker(broker, tmp_path, settings, monkeypatch):
     """A not-yet-started worker against the test database; this process publishes to it too."""
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": database_url_for_processes(),
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "CELERY_ENABLED": "true",
         "TEST_BROKER_PORT": str(broker.port),

@@ -316,7 +316,7 @@ class Command(BaseCommand):
             )
         if Problem.objects.exists():
             if if_empty:
-                self.stdout.write("Problems exist already; demo data not loaded.")
+                self.stdout.write("Demo data: not loaded, the database holds problems already.")
                 return
             raise CommandError(
                 "The database already holds problems; load_demo only fills an empty database. "
@@ -330,7 +330,8 @@ class Command(BaseCommand):
 
         counts = ", ".join(f"{n} {what}" for what, n in loaded.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo loaded: {counts}."))
-        self.stdout.write(
-            "Log in as clinician, informatics, pm, itlead or admin with the password from DEMO_PASSWORD "
-            f"(default {DEFAULT_PASSWORD!r})."
-        )
+        if not if_empty:  # `make run` (--if-empty) prints the users and the password itself
+            self.stdout.write(
+                "Log in as clinician, informatics, pm, itlead or admin with the password from DEMO_PASSWORD "
+                f"(default {DEFAULT_PASSWORD!r})."
+            )
