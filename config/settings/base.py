@@ -221,11 +221,11 @@ LOGGING = {
         "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["no_query_strings"]},
     },
     "loggers": {
+        # Django's own default config gives "django" a console handler too; one line per message is enough.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Django's own default config gives "django" a console handler too; one line per message is enough.
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
 
 # Similar-problem search (intake/similar): sentence vectors on or off, threads per encoder call, and how

@@ -73,7 +73,7 @@ def _unit_words(unit: Unit) -> str:
     if unit.is_concept:
         label = concept_label(unit.term)
         if [stem(w) for w in words(unit.typed)] == [stem(w) for w in words(label)]:
-            return label
+            return unit.typed
         return f"{unit.typed} = {label}"
     return unit.typed
 

@@ -166,5 +166,5 @@ def test_problems_like_gives_the_open_problems_most_likely_the_same(db, clinicia
     (like,) = problems_like(original.pk)
 
     assert like.problem == duplicate
-    assert like.why[:2] == ("prior authorization", "fax")
+    assert like.why[:2] == ("prior authorizations", "fax")
     assert 0 < like.similarity <= 1
