@@ -29,7 +29,7 @@ run: $(VENV)/.installed ## Serve the app with demo data on http://127.0.0.1:$(PO
 
 worker: $(VENV)/.installed ## Run a supervised Celery worker with beat (needs CELERY_BROKER_URL, DATABASE_URL; WORKER_BEAT=0 on extra nodes)
 	bin/worker.sh $$([ "$${WORKER_BEAT:-1}" = 0 ] || echo --beat) \
-		--loglevel=INFO --concurrency=$${WORKER_CONCURRENCY:-2}
+		--loglevel=INFO --concurrency=$${WORKER_CONCURRENCY:-2} --queues=$${WORKER_QUEUES:-celery,similar}
 
 services: ## Make sure PostgreSQL and Redis are running (install or start them)
 	bin/ensure-services.sh

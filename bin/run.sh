@@ -24,7 +24,7 @@ broker_answers() {
 export CELERY_ENABLED=false
 if broker_answers; then
   # One worker process: on SQLite (the default here) concurrent writers would only wait on each other.
-  CELERY_ENABLED=true bin/worker.sh --beat --loglevel=INFO --concurrency=1 \
+  CELERY_ENABLED=true bin/worker.sh --beat --loglevel=INFO --concurrency=1 --queues=celery,similar \
     --schedule="${TMPDIR:-/tmp}/bridge-celerybeat-schedule-$PORT" >celery.log 2>&1 &
   worker_pid=$!
   for _ in $(seq 1 60); do

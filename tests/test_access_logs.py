@@ -37,11 +37,11 @@ def serve_and_request(command: list[str], port: int) -> str:
         deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(url, timeout=5)
+                urllib.request.urlopen(url, timeout=60)
             except urllib.error.HTTPError as answered:
                 status = answered.code
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise
                 time.sleep(0.3)

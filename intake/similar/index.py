@@ -7,10 +7,10 @@ well under the 100 ms bar at 100,000 problems, with no database extension to ins
 Memory at 100,000 problems: vectors 154 MB (float32; 768 bytes a problem as float16 in the
 database), postings and per-problem terms about 40 MB. Loading it takes a few seconds once per
 process (the first search); after that each search asks the database only for entries written
-since the last one (`updated_at`, indexed), re-reading a margin of OVERLAP_SECONDS so that a
-transaction that committed late is not missed, and the whole index is reloaded every
-SIMILAR_INDEX_RELOAD_SECONDS (deleted problems drop out then; until then the final database read
-leaves them out).
+since its previous read (`updated_at`, indexed), with a margin of OVERLAP_SECONDS before it so that
+a transaction that committed late (or a writer whose clock is a little behind) is not missed, and
+the whole index is reloaded every SIMILAR_INDEX_RELOAD_SECONDS (deleted problems drop out then;
+until then the final database read leaves them out).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from datetime import UTC, timedelta
 import numpy as np
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from .encoder import DIMENSIONS, vector_from_bytes
 from .models import SearchEntry
@@ -81,7 +82,7 @@ class SearchIndex:
         self.word_trigrams: dict[str, set[str]] = defaultdict(set)
         self.vectors = np.zeros((0, DIMENSIONS), dtype=np.float32)
         self.has_vector = np.zeros(0, dtype=bool)
-        self.watermark = None
+        self.last_read = None
         self.loaded_at = 0.0
         self._known_word(*known_dictionary_words())
 
@@ -95,22 +96,21 @@ class SearchIndex:
         """Apply what was written since the last look (all of it on the first call, or when due)."""
         with self.lock:
             reload_due = time.monotonic() - self.loaded_at > settings.SIMILAR_INDEX_RELOAD_SECONDS
-            if self.watermark is None or reload_due:
+            read_at = timezone.now()
+            if self.last_read is None or reload_due:
                 self._clear()
                 self.loaded_at = time.monotonic()
                 rows = SearchEntry.objects.all()
             else:
-                rows = SearchEntry.objects.filter(updated_at__gte=self.watermark - timedelta(seconds=OVERLAP_SECONDS))
-            columns = ("problem_id", "title_terms", "statement_terms", "vector", "vector_digest", "updated_at")
+                # Entries written since the last read, and a margin before it for transactions that
+                # committed after it with an earlier `updated_at`. Idle, this is an empty index scan.
+                rows = SearchEntry.objects.filter(updated_at__gte=self.last_read - timedelta(seconds=OVERLAP_SECONDS))
+            columns = ("problem_id", "title_terms", "statement_terms", "vector", "vector_digest")
             for row in rows.order_by().values_list(*columns).iterator(chunk_size=5000):
                 self._apply(*row)
-            if self.watermark is None:
-                # An empty table: look from the beginning next time as well.
-                self.watermark = _epoch()
+            self.last_read = read_at
 
-    def _apply(self, problem_id, title_terms, statement_terms, vector, vector_digest, updated_at) -> None:
-        if self.watermark is None or updated_at > self.watermark:
-            self.watermark = updated_at
+    def _apply(self, problem_id, title_terms, statement_terms, vector, vector_digest) -> None:
         key = hash((title_terms, statement_terms))
         doc = self.doc_of.get(problem_id)
         if doc is not None and self.doc_key[doc] == key:

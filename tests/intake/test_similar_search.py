@@ -111,6 +111,8 @@ def test_without_the_sentence_model_the_search_is_lexical_and_never_fails(api_as
         raise FileNotFoundError("model.onnx is missing")
 
     encoder_module.encoder_reset()
+    # Another test's logging.config call (Celery, gunicorn) may have disabled loggers created before it.
+    logging.getLogger("intake.similar.encoder").disabled = False
     caplog.set_level(logging.WARNING, logger="intake.similar.encoder")
     try:
         with pytest.MonkeyPatch.context() as patch:
@@ -168,3 +170,13 @@ def test_problems_like_gives_the_open_problems_most_likely_the_same(db, clinicia
     assert like.problem == duplicate
     assert like.why[:2] == ("prior authorizations", "fax")
     assert 0 < like.similarity <= 1
+
+
+def test_the_index_each_process_keeps_sees_problems_written_after_it_loaded(db, clinician):
+    first = ProblemFactory(title="Label printer jams twice a shift", submitted_by=clinician)
+    assert [s.problem for s in problems_similar("label printer jams")] == [first]
+
+    later = ProblemFactory(title="Wristband printer jams every morning", submitted_by=clinician)
+
+    assert [s.problem for s in problems_similar("wristband printer jams")][:1] == [later]
+    assert {s.problem for s in problems_similar("printer jams")} == {first, later}
