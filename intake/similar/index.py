@@ -71,6 +71,7 @@ class SearchIndex:
         self.problem_ids = array("q")
         self.alive = np.zeros(0, dtype=bool)
         self.doc_of: dict[int, int] = {}
+        self.applied: dict[int, object] = {}  # problem id → the entry's updated_at last applied
         self.doc_key: list[int] = []
         self.doc_vector_digest: list[str] = []
         # Per problem: its term ids, negative (−id − 1) for terms found only in the statement.
@@ -103,14 +104,22 @@ class SearchIndex:
                 rows = SearchEntry.objects.all()
             else:
                 # Entries written since the last read, and a margin before it for transactions that
-                # committed after it with an earlier `updated_at`. Idle, this is an empty index scan.
-                rows = SearchEntry.objects.filter(updated_at__gte=self.last_read - timedelta(seconds=OVERLAP_SECONDS))
-            columns = ("problem_id", "title_terms", "statement_terms", "vector", "vector_digest")
+                # committed after it with an earlier `updated_at`: first only their ids and times (idle,
+                # an empty index scan), then the rows not applied yet.
+                window = SearchEntry.objects.filter(
+                    updated_at__gte=self.last_read - timedelta(seconds=OVERLAP_SECONDS)
+                ).values_list("problem_id", "updated_at")
+                due = [pk for pk, at in window.order_by() if self.applied.get(pk) != at]
+                # Always asked (an id that never exists when nothing is due), so a search costs the same
+                # number of queries whatever was written before it.
+                rows = SearchEntry.objects.filter(problem_id__in=due or [0])
+            columns = ("problem_id", "title_terms", "statement_terms", "vector", "vector_digest", "updated_at")
             for row in rows.order_by().values_list(*columns).iterator(chunk_size=5000):
                 self._apply(*row)
             self.last_read = read_at
 
-    def _apply(self, problem_id, title_terms, statement_terms, vector, vector_digest) -> None:
+    def _apply(self, problem_id, title_terms, statement_terms, vector, vector_digest, updated_at) -> None:
+        self.applied[problem_id] = updated_at
         key = hash((title_terms, statement_terms))
         doc = self.doc_of.get(problem_id)
         if doc is not None and self.doc_key[doc] == key:

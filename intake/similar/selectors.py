@@ -6,8 +6,8 @@ likely the same as one problem. Both answer `Similar` rows, best first, each wit
 [0, 1], `why` (what matched, for people to read) and the codes of the sites already affected.
 `LIKELY_SAME` (scoring.py) is the documented threshold of "likely the same problem".
 
-Cost: three queries whatever the size (new search entries since the last search, the problems,
-their sites), plus one query-vector computation (about 5 ms) and numpy passes over the index.
+Cost: four queries whatever the size (which search entries changed since the last search, those
+rows, the problems, their sites), plus one query-vector computation (about 5 ms) and numpy passes over the index.
 """
 
 from __future__ import annotations
