@@ -233,6 +233,7 @@ LOGGING = {
 SIMILAR_EMBEDDINGS = env_bool("SIMILAR_EMBEDDINGS", True)
 SIMILAR_ENCODER_THREADS = int(os.environ.get("SIMILAR_ENCODER_THREADS", "1"))
 SIMILAR_INDEX_RELOAD_SECONDS = float(os.environ.get("SIMILAR_INDEX_RELOAD_SECONDS", "900"))
+SIMILAR_INDEX_REFRESH_SECONDS = float(os.environ.get("SIMILAR_INDEX_REFRESH_SECONDS", "1"))
 SIMILAR_SWEEP_SECONDS = float(os.environ.get("SIMILAR_SWEEP_SECONDS", "60"))
 # Sentence vectors go to their own queue: loading the model (about a second, 160 MB) and encoding must
 # never hold up a score recompute (§9: evidence to new rank in 2 s). `make worker` consumes both queues.

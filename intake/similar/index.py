@@ -6,7 +6,8 @@ well under the 100 ms bar at 100,000 problems, with no database extension to ins
 
 Memory at 100,000 problems: vectors 154 MB (float32; 768 bytes a problem as float16 in the
 database), postings and per-problem terms about 40 MB. Loading it takes a few seconds once per
-process (the first search); after that each search asks the database only for entries written
+process (the first search); after that a search (at most one every SIMILAR_INDEX_REFRESH_SECONDS,
+so a burst of typing costs one look) asks the database only for entries written
 since its previous read (`updated_at`, indexed), with a margin of OVERLAP_SECONDS before it so that
 a transaction that committed late (or a writer whose clock is a little behind) is not missed, and
 the whole index is reloaded every SIMILAR_INDEX_RELOAD_SECONDS (deleted problems drop out then;
@@ -85,6 +86,7 @@ class SearchIndex:
         self.has_vector = np.zeros(0, dtype=bool)
         self.last_read = None
         self.loaded_at = 0.0
+        self.checked_at = -math.inf
         self._known_word(*known_dictionary_words())
 
     # --- keeping in step ---------------------------------------------------------------------
@@ -96,6 +98,8 @@ class SearchIndex:
     def refresh(self) -> None:
         """Apply what was written since the last look (all of it on the first call, or when due)."""
         with self.lock:
+            if time.monotonic() - self.checked_at < settings.SIMILAR_INDEX_REFRESH_SECONDS:
+                return
             reload_due = time.monotonic() - self.loaded_at > settings.SIMILAR_INDEX_RELOAD_SECONDS
             read_at = timezone.now()
             if self.last_read is None or reload_due:
@@ -117,6 +121,7 @@ class SearchIndex:
             for row in rows.order_by().values_list(*columns).iterator(chunk_size=5000):
                 self._apply(*row)
             self.last_read = read_at
+            self.checked_at = time.monotonic()
 
     def _apply(self, problem_id, title_terms, statement_terms, vector, vector_digest, updated_at) -> None:
         self.applied[problem_id] = updated_at

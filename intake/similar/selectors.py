@@ -98,10 +98,8 @@ def _why(match: Match, units: list[Unit], idf) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-def _rank(units: list[Unit], vector: np.ndarray | None, *, exclude: set[int]) -> tuple[list[Match], callable]:
-    index = search_index()
+def _rank(index, units: list[Unit], vector: np.ndarray | None, *, exclude: set[int]) -> tuple[list[Match], callable]:
     with index.lock:
-        index.refresh()
         matches = index.search(units, vector, candidates=CANDIDATES + len(exclude))
         weights = {unit.term: index.idf(unit.term) for unit in units}
     return [m for m in matches if m.problem_id not in exclude], lambda term: weights.get(term, 0.0)
@@ -111,7 +109,8 @@ def _answer(matches: list[Match], units: list[Unit], idf, *, limit: int, statuse
     from intake.selectors import problem_site_codes
 
     ids = [m.problem_id for m in matches]
-    problems = Problem.objects.filter(pk__in=ids)
+    # The long texts are not shown with a similar problem: leave them in the database.
+    problems = Problem.objects.filter(pk__in=ids).defer("statement", "proposed_solution", "safety_details")
     problems = (
         problems.filter(status__in=list(statuses)) if statuses is not None else problems.exclude(status=Status.MERGED)
     )
@@ -141,7 +140,7 @@ def problems_similar(query: str, *, limit: int = 5, statuses: Iterable[str] | No
     if not units:
         return []
     vector = _query_vector(canonical_text(text))
-    matches, idf = _rank(units, vector, exclude=set())
+    matches, idf = _rank(index, units, vector, exclude=set())
     return _answer(matches, units, idf, limit=limit, statuses=statuses)
 
 
@@ -156,5 +155,5 @@ def problems_like(problem_id: int, *, limit: int = 5) -> list[Similar]:
     if vector is None:
         vector = _query_vector(canonical_text(text))
     merged = set(Problem.objects.filter(merged_into_id=problem_id).values_list("pk", flat=True))
-    matches, idf = _rank(units, vector, exclude={problem_id, *merged})
+    matches, idf = _rank(index, units, vector, exclude={problem_id, *merged})
     return _answer(matches, units, idf, limit=limit, statuses=OPEN_STATUSES)
