@@ -101,15 +101,27 @@ def _selector(problems_similar, queries: list[str], seed: int, targets: dict[str
 
 def measure(ctx) -> dict:
     from intake.selectors import problems_similar
+    from intake.similar.models import SearchEntry
 
     from .old_similar import problems_similar as old_problems_similar
 
     targets = getattr(ctx.data, "eval_targets", {}) or {}
+    entries = SearchEntry.objects.count()
+    vectors = SearchEntry.objects.filter(vector__isnull=False).count()
     queries = phrases.search_queries(random.Random(ctx.seed + 1), ctx.plan.similar_queries)
     started = time.perf_counter()
     list(problems_similar(queries[0]))
     cold_seconds = time.perf_counter() - started
-    selector = {**_selector(problems_similar, queries, ctx.seed + 5, targets), "first_call_s": round(cold_seconds, 2)}
+    selector = {
+        **_selector(problems_similar, queries, ctx.seed + 5, targets),
+        "first_call_s": round(cold_seconds, 2),
+        "search_entries": entries,
+        "vectors": vectors,
+    }
+    if vectors < entries:
+        reason = f"vectors for {vectors:,} of {entries:,} problems (BENCH_SIMILAR_VECTORS): quality not representative"
+        selector["quality"] = {"available": False, "reason": reason, "measured_anyway": selector["quality"]}
+        ctx.log(f"    {reason}")
     quality = selector["quality"]
     ctx.log(
         f"    selector: p50 {selector['p50_ms']:.1f} ms  p95 {selector['p95_ms']:.1f} ms over {len(queries)} queries"
