@@ -105,6 +105,8 @@ class SearchIndex:
             if self.last_read is None or reload_due:
                 self._clear()
                 self.loaded_at = time.monotonic()
+                # Room for all of them at once (growing by doubling would hold up to twice the vectors).
+                self._reserve(SearchEntry.objects.count() + 1024)
                 rows = SearchEntry.objects.all()
             else:
                 # Entries written since the last read, and a margin before it for transactions that
@@ -152,12 +154,7 @@ class SearchIndex:
         self.size += 1
         self.alive_count += 1
         if doc >= len(self.alive):
-            capacity = max(1024, 2 * len(self.alive))
-            self.alive = np.resize(self.alive, capacity)
-            self.has_vector = np.resize(self.has_vector, capacity)
-            grown = np.zeros((capacity, DIMENSIONS), dtype=np.float32)
-            grown[: len(self.vectors)] = self.vectors
-            self.vectors = grown
+            self._reserve(max(1024, 2 * len(self.alive)))
         self.alive[doc] = True
         self.has_vector[doc] = False
         self.problem_ids.append(problem_id)
@@ -166,6 +163,15 @@ class SearchIndex:
         self.doc_vector_digest.append("")
         self.doc_terms.append(array("i"))
         return doc
+
+    def _reserve(self, capacity: int) -> None:
+        if capacity <= len(self.alive):
+            return
+        self.alive = np.resize(self.alive, capacity)
+        self.has_vector = np.resize(self.has_vector, capacity)
+        grown = np.zeros((capacity, DIMENSIONS), dtype=np.float32)
+        grown[: len(self.vectors)] = self.vectors
+        self.vectors = grown
 
     def _set_vector(self, doc: int, vector, digest: str) -> None:
         self.doc_vector_digest[doc] = digest
