@@ -56,12 +56,17 @@ def _query_text(query: str) -> str:
 
 
 @lru_cache(maxsize=512)
+def _encoded(model, text: str) -> np.ndarray:
+    """Typing sends the same words again and again: encode each text once (per loaded model)."""
+    return model.encode([text])[0]
+
+
 def _query_vector(text: str) -> np.ndarray | None:
     model = encoder()
     if model is None or not text:
         return None
     try:
-        return model.encode([text])[0]
+        return _encoded(model, text)
     except Exception as error:  # noqa: BLE001 — a failing model degrades to the lexical signals
         logger.warning(
             "similar search: the sentence model failed on a query (%s); lexical signals only", type(error).__name__
