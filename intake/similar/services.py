@@ -17,6 +17,7 @@ from .text import canonical_text, dictionary, document_terms
 
 logger = logging.getLogger(__name__)
 
+TERM_FIELDS = ("title_terms", "statement_terms", "dictionary_version", "text_digest", "updated_at")
 # How much of a statement the vector reads (the encoder stops at MAX_TOKENS anyway).
 VECTOR_STATEMENT_CHARS = 600
 
@@ -40,7 +41,8 @@ def search_entries_write(*, problem_ids: list[int]) -> int:
     existing = {
         entry.problem_id: entry for entry in SearchEntry.objects.filter(problem_id__in=problem_ids).defer("vector")
     }
-    changed = []
+    changed, created, updated = [], [], []
+    now = timezone.now()
     for pk, title, statement in problems:
         digest = _digest(_vector_text(title, statement))
         entry = existing.get(pk)
@@ -51,12 +53,17 @@ def search_entries_write(*, problem_ids: list[int]) -> int:
             "statement_terms": " ".join(document_terms(statement)),
             "dictionary_version": version,
             "text_digest": digest,
+            "updated_at": now,
         }
         if entry is None:
-            SearchEntry.objects.create(problem_id=pk, **fields)
+            created.append(SearchEntry(problem_id=pk, **fields))
         else:
-            SearchEntry.objects.filter(pk=entry.pk).update(**fields, updated_at=timezone.now())
+            for name, value in fields.items():
+                setattr(entry, name, value)
+            updated.append(entry)
         changed.append(pk)
+    SearchEntry.objects.bulk_create(created, batch_size=1000)
+    SearchEntry.objects.bulk_update(updated, TERM_FIELDS, batch_size=1000)
     if changed:
         from .dispatch import vectors_after_commit
 
