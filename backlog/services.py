@@ -139,8 +139,10 @@ def problem_triage(
 
     if errors:
         raise ValidationError(errors)
-    if decline_reason:
-        phi_screen_fields({"decline_reason": decline_reason})
+    phi_screen_fields(
+        {name: text for name, text in (("decline_reason", decline_reason), ("external_ref", external_ref)) if text},
+        labels={"external_ref": "External reference"},
+    )
     if not changed:
         return problem
     problem = _save_with_audit(problem, actor=actor, action="triage", before=before, fields=changed)
