@@ -1,6 +1,7 @@
 """Quality of the similar search on the labelled clinician queries of tests/data/similar/ (product.md §11).
 
     python -m tests.similar_eval                       # SQLite and PostgreSQL, as `make eval-similar`
+                                                       # (EVAL_DATABASE_URL, default DATABASE_URL + "_eval")
     python -m tests.similar_eval --database-url URL    # one database (emptied, migrated, demo loaded)
 
 Each line of a set is {"q": what a clinician at another site types, "target": the demo problem's key
@@ -144,7 +145,7 @@ def main() -> int:
             _print(report)
         return 0
     sqlite = f"sqlite:///{Path(os.environ.get('TMPDIR', '/tmp')) / 'bridge-similar-eval.sqlite3'}"
-    postgres = os.environ.get("EVAL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bridge_similar_eval")
+    postgres = os.environ.get("EVAL_DATABASE_URL") or _eval_database_url(os.environ.get("DATABASE_URL", ""))
     _postgres_create(postgres)
     failed = False
     for url in (sqlite, postgres):
@@ -165,6 +166,13 @@ def main() -> int:
                 failed = True
     print(f"bars: recall@5 ≥ {BARS['recall_at_5']}, false 'likely the same' ≤ {BARS['false_likely_rate']}")
     return 1 if failed else 0
+
+
+def _eval_database_url(database_url: str) -> str:
+    """DATABASE_URL's database with `_eval` after its name (it is emptied), else bridge_eval on localhost."""
+    if database_url.startswith(("postgres://", "postgresql://")):
+        return database_url.split("?")[0] + "_eval"
+    return "postgres://postgres@127.0.0.1:5432/bridge_eval"
 
 
 def _postgres_create(url: str) -> None:
