@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from intake.models import Problem
 
-from .encoder import MODEL_NAME, encoder, vector_to_bytes
+from .encoder import MAX_TOKENS, MODEL_NAME, encoder, vector_to_bytes
 from .models import SearchEntry
 from .text import canonical_text, dictionary, document_terms
 
@@ -27,7 +27,8 @@ def _vector_text(title: str, statement: str) -> str:
 
 
 def _digest(text: str) -> str:
-    return hashlib.blake2b(f"{MODEL_NAME}\n{text}".encode(), digest_size=16).hexdigest()
+    # The model and how much of the text it reads: changing either makes every vector due again.
+    return hashlib.blake2b(f"{MODEL_NAME}/{MAX_TOKENS}\n{text}".encode(), digest_size=16).hexdigest()
 
 
 def search_entries_write(*, problem_ids: list[int]) -> int:
