@@ -35,7 +35,7 @@ services: ## Make sure PostgreSQL and Redis are running (install or start them)
 	bin/ensure-services.sh
 
 test: $(VENV)/.installed-dev ## Run every test against real PostgreSQL and Redis, browser tests included
-	bin/ensure-services.sh --browser
+	bin/ensure-services.sh --browser --ops
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -5,7 +5,6 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("backlog/", views.backlog_page, name="backlog"),
     path("problems/<int:pk>/", views.problem_page_view, name="problem-detail"),

@@ -139,15 +139,18 @@ def _lognormal(rng: random.Random, median: float, sigma: float, low: float, high
 
 
 def _copy(cursor, model, columns: list[str], rows: Iterable[tuple]) -> int:
-    """COPY rows into model's table. Columns this generator does not know get the field's default."""
+    """COPY rows into model's table. Columns this generator does not know get the field's default
+    (a field with a database default is left to the database)."""
     from django.db import models as dj_models
-    from django.db.models.fields import AutoFieldMixin
+    from django.db.models.fields import NOT_PROVIDED, AutoFieldMixin
 
     known = set(columns)
     extra = [
         f
         for f in model._meta.concrete_fields
-        if f.column not in known and not isinstance(f, AutoFieldMixin | dj_models.GeneratedField)
+        if f.column not in known
+        and not isinstance(f, AutoFieldMixin | dj_models.GeneratedField)
+        and f.db_default is NOT_PROVIDED
     ]
     extra_values = tuple(
         json.dumps(f.get_default()) if isinstance(f, dj_models.JSONField) else f.get_default() for f in extra
@@ -184,7 +187,7 @@ USER_COLUMNS = [
 PROBLEM_COLUMNS = [
     "id", "title", "statement", "workflow_area", "affected_roles", "proposed_solution", "safety_concern",
     "safety_details", "status", "decline_reason", "effort_weeks", "external_ref", "submitted_by_id",
-    "merged_into_id", "version", "inputs_version", "created_at", "updated_at",
+    "merged_into_id", "version", "inputs_version", "created_at", "updated_at", "inputs_changed_at",
 ]  # fmt: skip
 REPORT_COLUMNS = [
     "problem_id", "site_id", "reporter_id", "minutes_lost_per_occurrence", "occurrences_per_shift",
@@ -317,7 +320,9 @@ class _Network:
             1 if status == "new" else rng.randint(2, 4),
             1,
             created,
-            min(END, created + timedelta(days=30 * rng.random())),
+            # updated_at, drawn here to keep the seeded order of draws; inputs_changed_at is the same time
+            (updated := min(END, created + timedelta(days=30 * rng.random()))),
+            updated,
         )
 
     def _site_reports(self, pid: int, created: datetime, *, submitter: int) -> list[int]:
@@ -394,7 +399,6 @@ def refdata_generate(*, problems: int, seed: int, log: Callable[[str], None] = p
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
     from django.db import connection, transaction
-    from rest_framework.authtoken.models import Token
 
     from intake.models import Evidence, Problem, Site, SiteReport, User
     from scoring.models import RerankJob
@@ -416,8 +420,6 @@ def refdata_generate(*, problems: int, seed: int, log: Callable[[str], None] = p
             "site_reports": _copy(cursor, SiteReport, REPORT_COLUMNS, network.reports),
             "evidence": _copy(cursor, Evidence, EVIDENCE_COLUMNS, network.evidence),
         }
-        token = f"{rng.getrandbits(160):040x}"
-        _copy(cursor, Token, ["key", "user_id", "created"], [(token, 1, END)])
         _sequences_reset(
             cursor, ["intake_site", "intake_user", "intake_problem", "intake_sitereport", "intake_evidence"]
         )
@@ -437,7 +439,6 @@ def refdata_generate(*, problems: int, seed: int, log: Callable[[str], None] = p
         "problems": problems,
         "sites": SITE_COUNT,
         "generator": GENERATOR_VERSION,
-        "token": token,
         "username": BENCH_USERNAME,
         "eval_targets": network.eval_targets,
         "copy_seconds": round(copied, 2),
@@ -561,7 +562,7 @@ def refdata_trim(high_water: dict) -> dict[str, int]:
             *(
                 (f"DELETE FROM {table} WHERE user_id > %s", [user_mark])
                 for table in (
-                    "authtoken_token",
+                    "intake_apitoken",
                     "intake_user_groups",
                     "intake_user_user_permissions",
                     "django_admin_log",
@@ -590,6 +591,14 @@ def _vacuum() -> None:
     with connection.cursor() as cursor:
         for table in VACUUMED_TABLES:
             cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+def _bench_token(username: str) -> str:
+    """A new API token for the benchmark's user: tokens expire and are stored hashed, so each run makes its own."""
+    from intake.auth.services import api_token_issue
+    from intake.models import User
+
+    return api_token_issue(user=User.objects.get(username=username), name="benchmark run").key
 
 
 def refdata_ensure(*, problems: int, seed: int, reuse: bool, log: Callable[[str], None] = print) -> Refdata:
@@ -624,6 +633,7 @@ def refdata_ensure(*, problems: int, seed: int, reuse: bool, log: Callable[[str]
         generated_now = True
     _search_index(log, eval_targets=info.get("eval_targets", {}))
     return Refdata(
+        token=_bench_token(info["username"]),
         problems=problems,
         seed=seed,
         generated_now=generated_now,
@@ -631,7 +641,6 @@ def refdata_ensure(*, problems: int, seed: int, reuse: bool, log: Callable[[str]
         counts=info["counts"],
         distribution=info["distribution"],
         username=info["username"],
-        token=info["token"],
         high_water=info["high_water"],
         eval_targets=info.get("eval_targets", {}),
     )

@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
 # Make sure PostgreSQL and Redis answer on 127.0.0.1, starting them if installed but stopped and
 # installing them from Debian's packages if missing. With --browser, also make sure Chromium is there;
-# with --bench, the load generator wrk (Debian's package) that `make bench` drives the API with.
+# with --bench, the load generator wrk (Debian's package) that `make bench` drives the API with; with
+# --ops, what the operations tests use: RabbitMQ (web and worker hosts run against it as well as
+# against Redis), iproute2 (network namespaces for those hosts), systemd-analyze (unit checks), nginx
+# and openssl (the TLS proxy example runs in front of gunicorn).
 set -euo pipefail
+for option in "$@"; do
+  case "$option" in
+    --browser | --bench | --ops) ;;
+    *) echo "ensure-services.sh: unknown option $option (use --browser, --bench or --ops)" >&2; exit 2 ;;
+  esac
+done
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 apt_updated=""
@@ -41,11 +50,24 @@ if ! redis_up 2>/dev/null; then
   wait_for Redis redis_up
 fi
 
+rabbitmq_up() { (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; }
 for option in "$@"; do
   case "$option" in
     --browser) command -v chromium >/dev/null || { echo "Installing Chromium…"; apt_install chromium chromium-driver; } ;;
     --bench) command -v wrk >/dev/null || { echo "Installing wrk (load generator)…"; apt_install wrk; } ;;
-    *) echo "ensure-services.sh: unknown option $option (use --browser or --bench)" >&2; exit 2 ;;
+    --ops)
+      command -v ip >/dev/null || { echo "Installing iproute2…"; apt_install iproute2; }
+      command -v systemd-analyze >/dev/null || { echo "Installing systemd (for systemd-analyze)…"; apt_install systemd; }
+      command -v nginx >/dev/null || { echo "Installing nginx…"; apt_install nginx; }
+      command -v openssl >/dev/null || { echo "Installing openssl…"; apt_install openssl; }
+      command -v rabbitmqctl >/dev/null || { echo "Installing RabbitMQ…"; apt_install rabbitmq-server; }
+      if ! rabbitmq_up; then
+        echo "Starting RabbitMQ…"
+        as_root rabbitmq-server -detached
+        wait_for RabbitMQ rabbitmq_up
+      fi
+      as_root rabbitmqctl -q await_startup
+      ;;
   esac
 done
 exit 0

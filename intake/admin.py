@@ -24,10 +24,18 @@ class SiteAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class BridgeUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("Bridge", {"fields": ("home_site",)}))
+    fieldsets = (*UserAdmin.fieldsets, ("Bridge", {"fields": ("home_site", "is_demo")}))
     add_fieldsets = (*UserAdmin.add_fieldsets, ("Bridge", {"fields": ("home_site", "groups")}))
-    list_display = ("username", "email", "home_site", "is_staff", "is_active")
-    list_filter = ("groups", "home_site", "is_active")
+    list_display = ("username", "email", "home_site", "is_staff", "is_active", "is_demo")
+    list_filter = ("groups", "home_site", "is_active", "is_demo")
+    readonly_fields = ("is_demo",)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the password, active flag and groups are saved: tokens they revoked stay revoked.
+        from .auth.services import api_tokens_clear_revoked
+
+        api_tokens_clear_revoked(user=form.instance)
 
 
 @admin.register(Problem)
@@ -46,3 +54,5 @@ class ProblemAdmin(admin.ModelAdmin):
 
 admin.site.register(SiteReport, list_display=("problem", "site", "reporter", "updated_at"))
 admin.site.register(Evidence, list_display=("problem", "kind", "site", "value", "created_at"))
+
+from .auth import admin as _auth_admin  # noqa: E402, F401  (registers API tokens)

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.urls import reverse
 
 
@@ -46,6 +47,8 @@ class Site(models.Model):
 
 class User(AbstractUser):
     home_site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    # Created by load_demo, with a published password: refused outside DEBUG (intake.auth.policy).
+    is_demo = models.BooleanField(default=False, help_text="A demo account: it can sign in only with DEBUG on.")
 
     def has_role(self, *roles: str) -> bool:
         if not self.is_authenticated or not self.is_active:
@@ -56,11 +59,16 @@ class User(AbstractUser):
     def roles(self) -> set[str]:
         cached = getattr(self, "_role_cache", None)
         if cached is None:
-            cached = set(self.groups.values_list("name", flat=True))
-            if self.is_superuser:
-                cached.add(Role.ADMIN)
+            cached = self.roles_given(self.groups.values_list("name", flat=True))
             self._role_cache = cached
         return cached
+
+    def roles_given(self, group_names) -> set[str]:
+        """The roles this user holds with these groups: each group's name, and admin for a superuser."""
+        roles = set(group_names)
+        if self.is_superuser:
+            roles.add(Role.ADMIN)
+        return roles
 
 
 class WorkflowArea(models.TextChoices):
@@ -138,6 +146,9 @@ class Problem(models.Model):
     # Increments whenever anything that feeds the score or the rank changes. The scoring side
     # records which inputs_version a score was computed from; a difference means "score pending".
     inputs_version = models.PositiveIntegerField(default=1)
+    # When inputs_version last moved (or the problem was created), set in the same write: how long
+    # a pending score has been waiting, for the readiness check (scoring.selectors.stale_summary).
+    inputs_changed_at = models.DateTimeField(db_default=Now())
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -258,3 +269,7 @@ class Evidence(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["problem", "kind"], name="evidence_problem_kind_idx")]
+
+
+# API tokens live with the rest of the sign-in rules (intake.auth); importing registers the model.
+from .auth.models import ApiToken  # noqa: E402, F401

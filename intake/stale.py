@@ -1,9 +1,10 @@
 """Marking problems stale: intake's only way of telling scoring that inputs changed.
 
-The mark is a database write in the caller's transaction (Problem.inputs_version + 1), so it
-commits or rolls back with the change itself. After commit, the notifier configured in
-settings.BRIDGE_STALE_NOTIFIER is told the ids so the scoring side can recompute promptly; if
-that message is lost, the scoring side's periodic sweep still finds the stale rows.
+The mark is a database write in the caller's transaction (Problem.inputs_version + 1, with
+inputs_changed_at = now), so it commits or rolls back with the change itself. After commit, the
+notifier configured in settings.BRIDGE_STALE_NOTIFIER is told the ids so the scoring side can
+recompute promptly; if that message is lost, the scoring side's periodic sweep still finds the
+stale rows.
 """
 
 from collections.abc import Iterable
@@ -11,6 +12,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils.module_loading import import_string
 
 from .models import Problem
@@ -30,7 +32,7 @@ def problems_mark_stale(*, problem_ids: Iterable[int]) -> list[int]:
         return []
     targets = Problem.objects.filter(id__in=ids, merged_into__isnull=False).values_list("merged_into", flat=True)
     ids |= set(targets)
-    Problem.objects.filter(id__in=ids).update(inputs_version=F("inputs_version") + 1)
+    Problem.objects.filter(id__in=ids).update(inputs_version=F("inputs_version") + 1, inputs_changed_at=Now())
     marked = sorted(ids)
     _notify_after_commit(marked)
     return marked
@@ -46,7 +48,7 @@ def problems_at_site_mark_stale(*, site_id: int) -> list[int]:
 
 def all_problems_mark_stale() -> int:
     """The number of active sites changed, so every problem's breadth may have: all are stale."""
-    count = Problem.objects.update(inputs_version=F("inputs_version") + 1)
+    count = Problem.objects.update(inputs_version=F("inputs_version") + 1, inputs_changed_at=Now())
     notifier = import_string(settings.BRIDGE_STALE_NOTIFIER)
     transaction.on_commit(lambda: notifier(None))
     return count

@@ -181,18 +181,20 @@ def score_inputs(
     return result
 
 
-def _stale_sql(*, include_policy: bool) -> tuple[str, list]:
+def _stale_from(*, include_policy: bool) -> tuple[str, list]:
+    """FROM and WHERE of "the problems whose score is pending" (p: the problem, s: its score)."""
     problem_table, score_table = Problem._meta.db_table, ProblemScore._meta.db_table
     condition = "s.problem_id IS NULL OR s.inputs_version <> p.inputs_version"
     params: list = []
     if include_policy:
         condition += " OR s.policy_version < %s"
         params.append(policy_current().version)
-    sql = (
-        f"SELECT p.id FROM {problem_table} p LEFT JOIN {score_table} s ON s.problem_id = p.id"
-        f" WHERE {condition} ORDER BY p.id"
-    )
-    return sql, params
+    return f"FROM {problem_table} p LEFT JOIN {score_table} s ON s.problem_id = p.id WHERE {condition}", params
+
+
+def _stale_sql(*, include_policy: bool) -> tuple[str, list]:
+    from_where, params = _stale_from(include_policy=include_policy)
+    return f"SELECT p.id {from_where} ORDER BY p.id", params
 
 
 def stale_problem_ids(*, limit: int | None = None) -> list[int]:
@@ -209,6 +211,25 @@ def input_stale_problem_ids(*, limit: int | None = None) -> list[int]:
     if limit:
         sql, params = f"{sql} LIMIT %s", [*params, limit]
     return [pid for (pid,) in _rows(sql, params)]
+
+
+@dataclass(frozen=True)
+class StaleSummary:
+    problems: int  # problems whose score is missing or older than their inputs
+    oldest_seconds: float  # how long the longest-waiting of them has waited (0 when none)
+
+
+def stale_summary() -> StaleSummary:
+    """How far recomputes are behind: one aggregate over the input-stale problems (a policy
+    change's re-rank reports its own progress). A problem waits from its last input change, or
+    from its creation if it was never scored."""
+    from_where, params = _stale_from(include_policy=False)
+    # The database's clock on both sides: the marks were stamped by it, and a web host's may differ.
+    [(count, oldest, now)] = _rows(f"SELECT count(*), min(p.inputs_changed_at), CURRENT_TIMESTAMP {from_where}", params)
+    if not count:
+        return StaleSummary(problems=0, oldest_seconds=0.0)
+    waited = (_aware(now) - _aware(oldest)).total_seconds()
+    return StaleSummary(problems=count, oldest_seconds=max(0.0, waited))
 
 
 def policy_stale_ids_after(*, after_id: int, policy_version: int, limit: int) -> list[int]:

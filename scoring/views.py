@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from intake.auth.sessions import not_user_activity
 from intake.models import Role
 
 from .forms import PolicyForm
@@ -64,6 +65,7 @@ def policy_page(request):
     )
 
 
+@not_user_activity  # polled every second: a page left open must not keep an idle session alive
 @login_required
 def job_progress(request, job_id):
     """The progress partial, polled by htmx while the job runs."""

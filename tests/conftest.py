@@ -1,13 +1,12 @@
 """Fixtures shared by every test package: one user per role, a few sites, API clients."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from intake.models import Role
 from intake.similar.index import search_index_reset
 
-from .factories import SiteFactory, UserFactory
+from .factories import SiteFactory, UserFactory, api_token_key
 
 ROLES = [Role.CLINICIAN, Role.INFORMATICS, Role.PRODUCT_MANAGER, Role.IT_LEAD, Role.ADMIN]
 
@@ -48,13 +47,12 @@ def pm(users):
 
 @pytest.fixture
 def api_as(db):
-    """api_as(user) -> an APIClient authenticated with that user's token; api_as(None) is anonymous."""
+    """api_as(user) -> an APIClient authenticated with a new token of that user; api_as(None) is anonymous."""
 
     def make(user):
         client = APIClient()
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(user)}")
         return client
 
     return make

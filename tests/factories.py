@@ -3,8 +3,14 @@
 import factory
 from django.contrib.auth.models import Group
 
+from intake.auth.services import api_token_issue
 from intake.models import Evidence, Problem, Site, SiteReport, User, WorkflowArea
 from intake.similar.services import search_entries_write
+
+
+def api_token_key(user, name: str = "tests") -> str:
+    """A new API token for `user`, as POST /api/v1/auth/token/ would give it: the key to send."""
+    return api_token_issue(user=user, name=name).key
 
 
 class SiteFactory(factory.django.DjangoModelFactory):

@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import time
+import uuid
 from pathlib import Path
 
 from django.db import connection
@@ -39,14 +40,24 @@ def database_url_for_processes() -> str:
 
 
 class PrivateRedis:
-    """A redis-server of our own, so a test can stop the broker without touching anyone else's."""
+    """A redis-server of our own, so a test can stop the broker without touching anyone else's.
 
-    def __init__(self, port: int, workdir: Path):
-        self.port, self.workdir, self.process = port, workdir, None
+    By default on 127.0.0.1 without a password; bound to other `addresses` (a test host's link),
+    it has a password, as a Redis that other hosts reach must (protected mode refuses them otherwise)."""
+
+    def __init__(self, port: int, workdir: Path, *, addresses: tuple[str, ...] = ("127.0.0.1",)):
+        self.port, self.workdir, self.addresses, self.process = port, workdir, addresses, None
+        self.password = None if addresses == ("127.0.0.1",) else uuid.uuid4().hex
+
+    def url(self, address: str = "127.0.0.1", db: int = 0) -> str:
+        auth = f":{self.password}@" if self.password else ""
+        return f"redis://{auth}{address}:{self.port}/{db}"
 
     def answers(self) -> bool:
         try:
-            return Redis(port=self.port, socket_connect_timeout=0.2).ping()
+            return Redis(
+                host=self.addresses[0], port=self.port, password=self.password, socket_connect_timeout=0.2
+            ).ping()
         except OSError:
             return False
         except Exception:  # noqa: BLE001 - redis raises its own connection errors
@@ -54,8 +65,9 @@ class PrivateRedis:
 
     def start(self) -> None:
         server = shutil.which("redis-server") or "/usr/bin/redis-server"
+        auth = ["--requirepass", self.password] if self.password else []
         self.process = subprocess.Popen(
-            [server, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            [server, "--port", str(self.port), "--bind", *self.addresses, *auth, "--save", "", "--appendonly", "no"],
             cwd=self.workdir,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -1,5 +1,6 @@
 """No request URL carrying free text reaches an access log (product.md §13): the development server's
-request log and gunicorn's access log, captured from real requests to real servers."""
+request log and gunicorn's access log (off in deploy/gunicorn.conf.py; here switched on), captured from
+real requests to real servers."""
 
 import os
 import socket
@@ -69,7 +70,8 @@ def test_the_development_servers_request_log_has_no_query_string():
 def test_gunicorns_access_log_has_no_query_string():
     port = free_port()
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    command = [gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--access-logfile", "-"]
+    command = [gunicorn, "--config", "deploy/gunicorn.conf.py", "config.wsgi:application"]
+    command += ["--bind", f"127.0.0.1:{port}", "--access-logfile", "-"]
     log = serve_and_request(command, port)
 
     assert '"GET /api/v1/problems/similar/ HTTP/1.1" 401' in log

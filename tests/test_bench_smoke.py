@@ -14,8 +14,10 @@ from rest_framework.test import APIClient
 
 from benchmarks import phrases
 from benchmarks.refdata import SITE_COUNT, USER_COUNT, data_profile, refdata_generate
+from intake.models import User
 from intake.phi import phi_find
 from scoring.models import ProblemScore
+from tests.factories import api_token_key
 
 PROBLEMS = 200
 SEED = 11
@@ -85,7 +87,8 @@ def test_generated_texts_pass_the_patient_information_screen():
 @pytest.mark.urls("benchmarks.urls")
 def test_baselines_answer_the_products_first_page(tiny_refdata):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {tiny_refdata['token']}")
+    bench_user = User.objects.get(username=tiny_refdata["username"])
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(bench_user)}")
     top_by_rank = list(
         ProblemScore.objects.filter(rank__isnull=False).order_by("rank").values_list("problem_id", flat=True)[:50]
     )

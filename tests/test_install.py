@@ -60,7 +60,9 @@ def test_runtime_requirements_load_every_broker_transport(runtime_venv):
     assert probe.stdout.strip() == "ok"
 
 
-def test_make_worker_from_runtime_requirements_answers_a_ping_and_stays_up(runtime_venv, tmp_path):
+def test_make_worker_from_runtime_requirements_answers_a_ping_and_stays_up(runtime_venv, tmp_path, monkeypatch):
+    # Celery's own environment variable would override the broker given to Celery(broker=...) below.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     # Given a broker of our own and the worker `make worker` runs, from the runtime venv only
     broker = PrivateRedis(free_port(), tmp_path)
     broker.start()

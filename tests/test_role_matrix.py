@@ -12,6 +12,8 @@ from django.contrib.auth.models import Group
 from drf_spectacular.generators import SchemaGenerator
 
 from backlog.models import Outcome, TriageAudit
+from intake.auth.models import ApiToken
+from intake.auth.services import api_token_issue
 from intake.models import Evidence, Problem, Role, Site, SiteReport, Status
 from scoring.models import RerankJob, ScoringPolicy
 from tests.factories import ProblemFactory, SiteReportFactory
@@ -38,6 +40,7 @@ def operation(case: Case) -> tuple[str, str]:
     path = re.sub(r"^/api/v1/problems/[0-9]+/", "/api/v1/problems/{id}/", path)
     path = re.sub(r"^/api/v1/jobs/[0-9a-f-]{36}/$", "/api/v1/jobs/{job_id}/", path)
     path = re.sub(r"^/api/v1/sites/[A-Z0-9_-]+/$", "/api/v1/sites/{code}/", path)
+    path = re.sub(r"^/api/v1/auth/tokens/([0-9]+|\{mine\})/$", "/api/v1/auth/tokens/{id}/", path)
     return case.method.upper(), path
 
 
@@ -113,6 +116,9 @@ def cases(world) -> dict[str, Case]:
             202,
         ),
         "job": Case("get", f"/api/v1/jobs/{job.pk}/", None, EVERYONE, 200, writes=False),
+        "tokens list": Case("get", "/api/v1/auth/tokens/", None, EVERYONE, 200, writes=False),
+        # {mine}: a token of the caller's own (test_role_on_endpoint fills it in); anyone else's is a 404.
+        "token revoke": Case("delete", "/api/v1/auth/tokens/{mine}/", None, EVERYONE, 204),
     }
 
 
@@ -135,6 +141,8 @@ CASE_NAMES = [
     "policy read",
     "policy change",
     "job",
+    "tokens list",
+    "token revoke",
 ]
 
 
@@ -153,6 +161,7 @@ def world(db, users, site, other_site):
         "planned": problem(Status.PLANNED, site),
         "delivered": problem(Status.DELIVERED, site),
         "job": RerankJob.objects.create(policy_version=1),
+        "tokens": {role: api_token_issue(user=user, name="spare").token.pk for role, user in users.items()},
     }
 
 
@@ -167,6 +176,7 @@ def fingerprint():
         TriageAudit.objects.count(),
         ScoringPolicy.objects.count(),
         RerankJob.objects.count(),
+        ApiToken.objects.count(),
     )
 
 
@@ -193,9 +203,10 @@ def test_the_matrix_covers_every_operation_of_the_schema(world):
 def test_role_on_endpoint(api_as, users, world, name, role):
     case = cases(world)[name]
     client = api_as(None if role == ANONYMOUS else users[role])
+    path = case.path.replace("{mine}", str(world["tokens"].get(role, world["tokens"][Role.CLINICIAN])))
     before = fingerprint()
 
-    response = getattr(client, case.method)(case.path, case.body, format="json")
+    response = getattr(client, case.method)(path, case.body, format="json")
 
     if role == ANONYMOUS:
         assert response.status_code == 401
@@ -224,7 +235,7 @@ def test_every_role_gets_a_token_and_anonymous_needs_credentials(api_as, users, 
         assert response.json() == {"non_field_errors": ["Unable to log in with the username and password given."]}
     else:
         assert response.status_code == 200
-        assert set(response.json()) == {"token"}
+        assert set(response.json()) == {"token", "id", "name", "expires_at"}
 
 
 @pytest.mark.django_db

@@ -14,7 +14,6 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -26,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 from intake.models import Evidence, Role, Status
 from scoring.models import RerankJob
 from scoring.services import scores_recompute
-from tests.factories import ProblemFactory, SiteReportFactory
+from tests.factories import ProblemFactory, SiteReportFactory, api_token_key
 
 CHECKS = [
     not_a_server_error,
@@ -85,7 +84,7 @@ def aim(case, world) -> None:
 
 
 def token_header(user) -> dict:
-    return {"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
+    return {"Authorization": f"Token {api_token_key(user)}"}
 
 
 FUZZ = settings(

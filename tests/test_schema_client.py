@@ -6,11 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from intake.models import Role, Status
 from scoring.services import scores_recompute
-from tests.factories import ProblemFactory, SiteReportFactory
+from tests.factories import ProblemFactory, SiteReportFactory, api_token_key
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATOR = Path(sys.executable).parent / "openapi-python-client"
@@ -53,7 +52,7 @@ def test_a_generated_client_pulls_the_planned_backlog(generated_client, live_ser
     backlog_list = importlib.import_module("bridge_client.api.backlog.backlog_list")
     status = importlib.import_module("bridge_client.models.backlog_list_status_item").BacklogListStatusItem
     client = generated_client.AuthenticatedClient(
-        base_url=live_server.url, token=Token.objects.create(user=users[Role.IT_LEAD]).key, prefix="Token"
+        base_url=live_server.url, token=api_token_key(users[Role.IT_LEAD]), prefix="Token"
     )
 
     wanted = [status("planned"), status("in_progress")]

@@ -4,10 +4,14 @@ Defaults are safe for development on one machine (SQLite, DEBUG on, local Redis)
 Production switches behaviour on with variables; see config/settings/production.py.
 """
 
+import logging
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -37,11 +41,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
+    "csp",
     "intake",
     "intake.similar",
     "scoring",
@@ -49,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request id for every log line, and one line per request with what the client got.
+    "config.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -57,7 +64,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "intake.auth.sessions.IdleSessionMiddleware",
+    # Last, as django-axes asks: turns a flagged (locked-out) sign-in into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -95,6 +106,8 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     # Named in pg_stat_activity, so an operator can count and tell apart Bridge's connections.
     DATABASES["default"]["OPTIONS"]["application_name"] = os.environ.get("DB_APPLICATION_NAME", "bridge")
+    # A database host that does not answer fails a connection in seconds instead of hanging it.
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # `make run` shares the SQLite file between the web server and a worker: wait, don't fail.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
@@ -111,13 +124,105 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sign-in (intake.auth): lockouts first, then local accounts; single sign-on is added below when set.
+AUTHENTICATION_BACKENDS = [
+    "intake.auth.backends.LockoutBackend",
+    "intake.auth.backends.AccountBackend",
+]
+
+# django-axes: after AXES_FAILURE_LIMIT failed sign-ins for one username, or from one client address,
+# every sign-in for it (the right password included) is refused for AXES_COOLOFF_MINUTES, counted
+# again from each further failure. The same rule covers the login page, the admin, the token endpoint
+# and single sign-on. Counts live in PostgreSQL, shared by every web node and untouched by Redis.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "intake.auth.client.client_address"
+AXES_LOCKOUT_CALLABLE = "intake.auth.lockout.lockout_response"
+# The login audit: successes and logouts (access log), and every failure with its lockout flag.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Off on purpose: a success would also erase the failures counted from the same address against
+# other usernames, so an attacker could reset the count by signing in to an account of their own.
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False  # no start-up banner on every manage.py command
+
+# Sessions end after SESSION_IDLE_MINUTES without activity (intake.auth.sessions), and with the browser.
+SESSION_IDLE_MINUTES = float(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = max(1, round(SESSION_IDLE_MINUTES * 60))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+# Pages send the CSRF token in a header from the template (base.html), so no script needs the cookie.
+CSRF_COOKIE_HTTPONLY = True
+
+# How many proxies of our own append to X-Forwarded-For in front of the app (0: the header is ignored).
+# Throttles and lockouts key on the client address this gives (intake.auth.client).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# API tokens expire this many days after they are created.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
+
+# Content-Security-Policy in every environment, so that development and the browser tests run under
+# the policy production has: scripts only from our own static files, no inline script, no eval, no
+# framing. Inline style attributes stay allowed (score bars set their width), <style> elements do not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Single sign-on through OpenID Connect (intake.auth.oidc): on when OIDC_RP_CLIENT_ID is set.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "single sign-on")
+if OIDC_ENABLED:
+    _OIDC_REQUIRED = [
+        "OIDC_RP_CLIENT_SECRET",
+        "OIDC_OP_AUTHORIZATION_ENDPOINT",
+        "OIDC_OP_TOKEN_ENDPOINT",
+        "OIDC_OP_USER_ENDPOINT",
+        "OIDC_OP_JWKS_ENDPOINT",
+    ]
+    _missing = [name for name in _OIDC_REQUIRED if not os.environ.get(name)]
+    if _missing:
+        raise ImproperlyConfigured(f"OIDC_RP_CLIENT_ID is set, so single sign-on also needs {', '.join(_missing)}.")
+    OIDC_RP_CLIENT_SECRET = os.environ["OIDC_RP_CLIENT_SECRET"]
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["OIDC_OP_AUTHORIZATION_ENDPOINT"]
+    OIDC_OP_TOKEN_ENDPOINT = os.environ["OIDC_OP_TOKEN_ENDPOINT"]
+    OIDC_OP_USER_ENDPOINT = os.environ["OIDC_OP_USER_ENDPOINT"]
+    OIDC_OP_JWKS_ENDPOINT = os.environ["OIDC_OP_JWKS_ENDPOINT"]
+    OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+    OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+    OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+    OIDC_CREATE_USER = False  # accounts and roles are Bridge's: an administrator sets them up
+    OIDC_CALLBACK_CLASS = "intake.auth.oidc.OIDCCallbackView"
+    OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))
+    LOGIN_REDIRECT_URL_FAILURE = "/login/"  # a path: mozilla-django-oidc does not resolve URL names
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("intake.auth.oidc.OIDCBackend")
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes (production serves it with WhiteNoise).
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Request bodies over this size are refused (Django answers 400) before any view runs.
@@ -125,8 +230,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", str(256 * 
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # DRF's token authentication, remembering valid tokens for API_TOKEN_CACHE_SECONDS (default 60).
-        "intake.api.authentication.CachedTokenAuthentication",
+        # Expiring, hashed tokens checked against the database on every request (intake.auth).
+        "intake.auth.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -137,9 +242,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "backlog.api.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Per client address (TRUSTED_PROXY_COUNT decides whether X-Forwarded-For counts) or per user.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "intake.auth.throttling.ClientAnonRateThrottle",
+        "intake.auth.throttling.ClientUserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "60/min"),
@@ -158,10 +264,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two fields are called `state`: name both enums, so the job's keeps the name it has always had.
+    "ENUM_NAME_OVERRIDES": {"StateEnum": "scoring.models.JobState", "TokenStateEnum": "intake.auth.tokens.Standing"},
 }
-
-# Valid API tokens are remembered this long (0 = off); revocation takes up to this long to apply.
-API_TOKEN_CACHE_SECONDS = int(os.environ.get("API_TOKEN_CACHE_SECONDS", "60"))
 
 CACHES = {
     "default": {
@@ -210,23 +315,43 @@ SCORE_BATCH_SIZE = int(os.environ.get("SCORE_BATCH_SIZE", "2000"))
 # Intake says "these problems are stale" through this hook; config wires it to scoring.
 BRIDGE_STALE_NOTIFIER = "scoring.dispatch.problems_stale"
 
+# Logs go to stderr (systemd's journal in production). LOG_FORMAT=json writes one JSON object a
+# line with no free text (config/logging.py); text is for a developer's terminal.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_query_strings": {"()": "config.logging_filters.QueryStringRedactor"}},
-    "formatters": {"server": {"format": "[{server_time}] {message}", "style": "{"}},
+    "filters": {
+        "request_context": {"()": "config.logging.RequestContextFilter"},
+        "no_query_strings": {"()": "config.logging.QueryStringRedactor"},
+    },
+    "formatters": {
+        "json": {"()": "config.logging.JsonFormatter"},
+        "text": {"format": "%(message)s"},
+        "server": {"format": "[{server_time}] {message}", "style": "{"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_context"]},
         # The development server's request log, as Django's own, but without query strings.
         "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["no_query_strings"]},
     },
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's own default config gives "django" a console handler too; one line per message is enough.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+# In JSON, the worker's records go through the same handler instead of Celery's own text format,
+# and Python's warnings become records too (a logger "py.warnings") instead of raw stderr text.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+if LOG_FORMAT == "json":
+    logging.captureWarnings(True)
+
+# /readyz gives its answer within this many seconds, whatever its checks are waiting for.
+READYZ_TIMEOUT_SECONDS = float(os.environ.get("READYZ_TIMEOUT_SECONDS", "2"))
 
 # Similar-problem search (intake/similar): sentence vectors on or off, threads per encoder call, and how
 # often each process reloads its in-memory index whole (in between, it reads only what changed).

@@ -38,18 +38,17 @@ Two more problems fix the ranks: R at ALPHA (20 × 1 × 20 × 4 × 60 / 60 = 160
 """
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from intake.models import Role
-from tests.factories import SiteFactory, UserFactory
+from tests.factories import SiteFactory, UserFactory, api_token_key
 
 REL = 1e-12
 
 
 def client_for(user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(user)}")
     return client
 
 

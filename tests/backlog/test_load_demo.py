@@ -138,7 +138,7 @@ def test_the_backlog_tells_a_story(demo):
     assert Problem.objects.filter(submitted_by__username="clinician").count() >= 5
 
 
-def test_the_five_demo_users_log_in_through_the_login_page(demo):
+def test_the_five_demo_users_log_in_through_the_login_page(demo, debug):
 
     for username, role in DEMO_ROLES.items():
         user = User.objects.get(username=username)
@@ -160,6 +160,42 @@ def test_the_five_demo_users_log_in_through_the_login_page(demo):
     colleague = User.objects.get(username="dr.osei")
     assert not colleague.has_usable_password()
     assert colleague.home_site.code == "NORTH"
+
+
+def test_every_account_the_demo_creates_is_marked_as_a_demo_account(demo):
+    assert User.objects.count() > len(DEMO_ROLES)
+    assert list(User.objects.filter(is_demo=False)) == []
+
+
+def test_demo_accounts_cannot_sign_in_outside_debug_by_any_way(demo, settings):
+    """Issue 11, item 3: `admin`/`bridge-demo` reached /admin/ on a database that once had the demo."""
+    # Given a session and an API token made while DEBUG was on
+    settings.DEBUG = True
+    session = Client()
+    assert session.login(username="admin", password=PASSWORD)
+    token = Client().post(
+        "/api/v1/auth/token/", {"username": "itlead", "password": PASSWORD}, content_type="application/json"
+    )
+    assert token.status_code == 200
+    assert session.get("/admin/").status_code == 200
+
+    # When DEBUG is off
+    settings.DEBUG = False
+
+    # Then the session no longer signs anyone in, and the token is refused
+    assert session.get("/admin/")["Location"] == "/admin/login/?next=/admin/"
+    refused = Client().get("/api/v1/backlog/", HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
+    assert refused.status_code == 401
+    assert refused.json() == {"detail": "This token was revoked: the account may not sign in."}
+    # And the password opens neither the login page, the admin login, nor the token endpoint
+    for path in ("/login/", "/admin/login/"):
+        answer = Client().post(path, {"username": "admin", "password": PASSWORD})
+        assert answer.status_code == 200, path  # the form again, with its error: no redirect, no session
+        assert "_auth_user_id" not in answer.wsgi_request.session
+    no_token = Client().post(
+        "/api/v1/auth/token/", {"username": "itlead", "password": PASSWORD}, content_type="application/json"
+    )
+    assert no_token.status_code == 400
 
 
 def test_the_password_comes_from_demo_password_with_a_default(monkeypatch):

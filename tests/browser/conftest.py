@@ -24,20 +24,44 @@ def browser():
         chromium.close()
 
 
+# Every page runs under the Content-Security-Policy the app sends (development settings too): any
+# violation (a blocked inline script, eval, injected style…) fails the test that caused it.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const blocked = event.blockedURI || "inline";
+  window.reportCspViolation(`${event.effectiveDirective} blocked ${blocked} on ${document.location.pathname}`);
+});
+"""
+
+
+def _watched_page(context):
+    page = context.new_page()
+    page.csp_violations = []
+    page.expose_function("reportCspViolation", lambda violation: page.csp_violations.append(violation))
+    page.add_init_script(REPORT_CSP_VIOLATIONS)
+    page.on(
+        "console",
+        lambda message: page.csp_violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    return page
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+    page = _watched_page(context)
     yield page
     context.close()
+    assert page.csp_violations == []
 
 
 @pytest.fixture
 def phone_page(browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    page = context.new_page()
+    page = _watched_page(context)
     yield page
     context.close()
+    assert page.csp_violations == []
 
 
 @pytest.fixture

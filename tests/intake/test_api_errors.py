@@ -1,24 +1,37 @@
 """Tokens, authentication, and the one error shape for abuse: 400, 401, 403, 404, 413, 415, 429, never 500."""
 
+import hashlib
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
+from intake.auth.models import ApiToken
 from intake.models import Problem, Role
 
 
 @pytest.mark.django_db
-def test_a_token_for_a_username_and_password(clinician):
+def test_a_token_for_a_username_and_password(clinician, settings):
+    settings.API_TOKEN_DAYS = 30
     client = APIClient()
 
     first = client.post("/api/v1/auth/token/", {"username": "clinician", "password": "pass-word-123"}, format="json")
     again = client.post("/api/v1/auth/token/", {"username": "clinician", "password": "pass-word-123"}, format="json")
 
+    # Each call creates a new, named token that expires; only its digest is stored.
     assert first.status_code == 200
-    assert first.json() == {"token": Token.objects.get(user=clinician).key}
-    assert again.json() == first.json()
+    body = first.json()
+    assert set(body) == {"token", "id", "name", "expires_at"}
+    stored = ApiToken.objects.get(pk=body["id"])
+    assert (stored.user, stored.name, stored.roles) == (clinician, "API sign-in", ["clinician"])
+    assert stored.digest == hashlib.sha256(body["token"].encode()).hexdigest()
+    assert body["token"] not in {stored.digest, stored.password_fingerprint}
+    assert stored.expires_at - stored.created_at == timedelta(days=30)
+    assert again.status_code == 200
+    assert again.json()["token"] != body["token"]
+    assert ApiToken.objects.filter(user=clinician).count() == 2
 
 
 @pytest.mark.django_db
@@ -49,32 +62,32 @@ def test_bad_credentials_are_400(clinician, payload, errors):
 
     assert response.status_code == 400
     assert response.json() == errors
-    assert Token.objects.count() == 0
+    assert ApiToken.objects.count() == 0
 
 
 @pytest.mark.django_db
-def test_a_valid_token_is_remembered_for_the_cache_period(api_as, clinician, django_assert_num_queries):
+def test_a_token_costs_two_queries_and_its_last_use_is_written_once_a_minute(
+    api_as, clinician, django_assert_num_queries
+):
     client = api_as(clinician)
-    with django_assert_num_queries(2):  # the token (with its user), then the policy
+    with django_assert_num_queries(4):  # the token with its user, the user's roles, its last use, the policy
         first = client.get("/api/v1/scoring/policy/")
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(3):  # the token, the roles (used less than a minute ago: no write), the policy
         second = client.get("/api/v1/scoring/policy/")
 
     assert first.json() == second.json()
+    assert ApiToken.objects.get(user=clinician).last_used_at is not None
 
 
 @pytest.mark.django_db
-def test_a_revoked_token_works_until_the_cache_period_ends(api_as, clinician, settings):
+def test_a_revoked_token_is_refused_at_once(api_as, clinician):
     client = api_as(clinician)
     assert client.get("/api/v1/sites/").status_code == 200
 
-    Token.objects.filter(user=clinician).delete()
-    remembered = client.get("/api/v1/sites/")
-    settings.API_TOKEN_CACHE_SECONDS = 0
+    ApiToken.objects.filter(user=clinician).delete()
     refused = client.get("/api/v1/sites/")
 
-    assert remembered.status_code == 200
     assert refused.status_code == 401
     assert refused.json() == {"detail": "Invalid token."}
 

@@ -103,7 +103,8 @@ class DemoLoader:
         """An existing account is left exactly as it is (its password included)."""
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"home_site": self.data.sites[home], "first_name": first, "last_name": last},
+            # is_demo: the password is published, so the account works only with DEBUG on (intake.auth.policy).
+            defaults={"home_site": self.data.sites[home], "first_name": first, "last_name": last, "is_demo": True},
         )
         if created:
             if password is None:
