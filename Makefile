@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run worker test bench bench-quick lint format install install-dev services migrate demo schema
+.PHONY: help run worker test bench bench-quick eval-similar lint format install install-dev services migrate demo schema
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -29,7 +29,7 @@ run: $(VENV)/.installed ## Serve the app with demo data on http://127.0.0.1:$(PO
 
 worker: $(VENV)/.installed ## Run a supervised Celery worker with beat (needs CELERY_BROKER_URL, DATABASE_URL; WORKER_BEAT=0 on extra nodes)
 	bin/worker.sh $$([ "$${WORKER_BEAT:-1}" = 0 ] || echo --beat) \
-		--loglevel=INFO --concurrency=$${WORKER_CONCURRENCY:-2}
+		--loglevel=INFO --concurrency=$${WORKER_CONCURRENCY:-2} --queues=$${WORKER_QUEUES:-celery,similar}
 
 services: ## Make sure PostgreSQL and Redis are running (install or start them)
 	bin/ensure-services.sh
@@ -47,6 +47,10 @@ bench: $(VENV)/.installed-dev ## The benchmarks at full size, 100,000 problems (
 bench-quick: $(VENV)/.installed-dev ## The same benchmarks at 10,000 problems, for development
 	bin/ensure-services.sh --bench
 	$(PY) -m benchmarks.run --quick
+
+eval-similar: $(VENV)/.installed-dev ## Quality of the similar search on the labelled queries, on SQLite and PostgreSQL
+	bin/ensure-services.sh
+	$(PY) -m tests.similar_eval
 
 lint: $(VENV)/.installed-dev ## ruff check and format check
 	$(VENV)/bin/ruff check .

@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import os
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -92,6 +93,9 @@ class Refdata:
     username: str
     token: str
     high_water: dict
+    # Demo problem key → id of the reference-data problem that carries its text (the similar search's
+    # labelled queries, tests/data/similar/, look for them among all the others).
+    eval_targets: dict
 
 
 # ---------------------------------------------------------------- database (before Django starts)
@@ -270,12 +274,25 @@ class _Network:
 
     def problems(self, count: int) -> Iterator[tuple]:
         span = (END - START).total_seconds()
+        slots = _eval_slots(count)
+        self.eval_targets = {demo.key: pid for pid, demo in slots.items()}
         for pid in range(1, count + 1):
             created = START + timedelta(seconds=span * (pid - 1 + self.rng.random()) / count)
             row = self._problem(pid, created)
+            if pid in slots:
+                row = self._as_demo_problem(row, slots[pid])
             chosen = self._site_reports(pid, created, submitter=row[12])
             self._evidence(pid, created, submitter=row[12], chosen=chosen)
             yield row
+
+    def _as_demo_problem(self, row: tuple, demo) -> tuple:
+        """An open problem with a demo problem's words, so the labelled clinician queries have their target."""
+        changed = list(row)
+        changed[1], changed[2], changed[3] = demo.title, demo.statement, demo.area
+        changed[8], changed[9], changed[11], changed[13], changed[14] = "new", "", "", None, 1
+        if row[0] not in self.open_ids:
+            self.open_ids.append(row[0])
+        return tuple(changed)
 
     def _problem(self, pid: int, created: datetime) -> tuple:
         rng = self.rng
@@ -378,6 +395,17 @@ class _Network:
             self.evidence.append((pid, kind, site, value, sample, note, by, at))
 
 
+def _eval_slots(count: int) -> dict:
+    """Problem ids, spread evenly, that carry the demo problems' texts (the demo's merged ones left out)."""
+    from backlog.management import demo_data
+
+    merged = {source for source, _ in demo_data.MERGES}
+    demos = [problem for problem in demo_data.PROBLEMS if problem.key not in merged]
+    if count < 10 * len(demos):
+        return {}
+    return {1 + (i * count) // len(demos) + count // (2 * len(demos)): demo for i, demo in enumerate(demos)}
+
+
 def refdata_generate(*, problems: int, seed: int, log: Callable[[str], None] = print) -> dict:
     """Write sites, users, problems, site reports and evidence into the (empty) current database, then score."""
     from django.contrib.auth.hashers import make_password
@@ -424,6 +452,7 @@ def refdata_generate(*, problems: int, seed: int, log: Callable[[str], None] = p
         "sites": SITE_COUNT,
         "generator": GENERATOR_VERSION,
         "username": BENCH_USERNAME,
+        "eval_targets": network.eval_targets,
         "copy_seconds": round(copied, 2),
         "scoring_seconds": round(scoring_seconds, 2),
     }
@@ -540,6 +569,7 @@ def refdata_trim(high_water: dict) -> dict[str, int]:
                 )
             ),
             ("DELETE FROM scoring_problemscore WHERE problem_id > %s", [problem_mark]),
+            ("DELETE FROM similar_searchentry WHERE problem_id > %s", [problem_mark]),
             ("DELETE FROM intake_problem WHERE id > %s", [problem_mark]),
             *(
                 (f"DELETE FROM {table} WHERE user_id > %s", [user_mark])
@@ -613,6 +643,7 @@ def refdata_ensure(*, problems: int, seed: int, reuse: bool, log: Callable[[str]
         _marker_write(info)
         log(f"  reference data ready in {info['generation_seconds']:.1f}s")
         generated_now = True
+    _search_index(log, eval_targets=info.get("eval_targets", {}))
     return Refdata(
         token=_bench_token(info["username"]),
         problems=problems,
@@ -623,4 +654,40 @@ def refdata_ensure(*, problems: int, seed: int, reuse: bool, log: Callable[[str]
         distribution=info["distribution"],
         username=info["username"],
         high_water=info["high_water"],
+        eval_targets=info.get("eval_targets", {}),
+    )
+
+
+def _search_index(log: Callable[[str], None], *, eval_targets: dict) -> None:
+    """Search terms and sentence vectors for every problem (the product's `similar_index`; only what is missing).
+
+    Vectors are the slow part (10–20 ms a problem on a quiet machine, two cores). With
+    BENCH_SIMILAR_VECTORS=eval-only only the labelled queries' targets get one: the latency is the
+    same (the search multiplies every row of its vector matrix either way), the quality is not
+    representative, and the similar measurement says so.
+    """
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    from intake.similar.encoder import encoder_reset
+    from intake.similar.services import search_vectors_compute
+
+    started = time.perf_counter()
+    out = StringIO()
+    eval_only = os.environ.get("BENCH_SIMILAR_VECTORS", "all") == "eval-only"
+    # Both cores: nothing else runs while the reference data is prepared.
+    with override_settings(SIMILAR_ENCODER_THREADS=2):
+        encoder_reset()
+        if eval_only:
+            call_command("similar_index", "--terms-only", stdout=out)
+            search_vectors_compute(problem_ids=list(eval_targets.values()))
+        else:
+            call_command("similar_index", stdout=out)
+        encoder_reset()
+    what = out.getvalue().strip().splitlines()[-1]
+    log(
+        f"  similar search index{' (vectors: eval targets only)' if eval_only else ''}: {what}"
+        f" ({time.perf_counter() - started:.1f}s)"
     )

@@ -13,6 +13,8 @@ WORKER_LOG=${WORKER_LOG:-celery.log}
 $PY manage.py migrate --noinput -v0
 $PY manage.py load_demo --if-empty
 $PY manage.py recompute_stale
+# Search terms and sentence vectors for whatever lacks them (quick when nothing does).
+$PY manage.py similar_index
 
 worker_pid=""
 cleanup() { if [ -n "$worker_pid" ]; then kill "$worker_pid" 2>/dev/null || true; wait "$worker_pid" 2>/dev/null || true; fi; }
@@ -24,7 +26,7 @@ broker_answers() { $PY manage.py broker_ping --timeout 1 2>/dev/null; }
 export CELERY_ENABLED=false
 if broker_answers; then
   # One worker process: on SQLite (the default here) concurrent writers would only wait on each other.
-  CELERY_ENABLED=true bin/worker.sh --beat --loglevel=INFO --concurrency=1 \
+  CELERY_ENABLED=true bin/worker.sh --beat --loglevel=INFO --concurrency=1 --queues=celery,similar \
     --schedule="${TMPDIR:-/tmp}/bridge-celerybeat-schedule-$PORT" >"$WORKER_LOG" 2>&1 &
   worker_pid=$!
   for _ in $(seq 1 60); do

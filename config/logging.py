@@ -11,8 +11,9 @@ Every request gets an id: the proxy's `X-Request-ID` when it is a plain token (n
 else a new one. It is sent back in `X-Request-ID` and stamped on every line logged while the request
 runs, so an error line and its request line can be joined.
 
-runserver's access log (`django.server`) is not configured here; gunicorn's is off in production
-(deploy/gunicorn.conf.py), the request line replacing it.
+runserver's access log (`django.server`) goes through QueryStringRedactor: each URL without its
+query string. gunicorn's is off in production (deploy/gunicorn.conf.py), the request line replacing
+it; switched on, it is formatted with the path alone.
 """
 
 from __future__ import annotations
@@ -138,3 +139,22 @@ class RequestLogMiddleware:
         }
         level = logging.ERROR if status >= 500 else logging.INFO
         self.logger.log(level, "%s %s %s %.1fms", fields["method"], path, status, duration_ms, extra=fields)
+
+
+_QUERY_STRING = re.compile(r"\?[^\s\"]*")
+
+
+def redact_query_strings(text: str) -> str:
+    return _QUERY_STRING.sub("?…", text)
+
+
+class QueryStringRedactor(logging.Filter):
+    """Replace every query string in a record's message and arguments by "?…" (the similar search's `q`
+    is what someone typed)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact_query_strings(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact_query_strings(arg) if isinstance(arg, str) else arg for arg in record.args)
+        return True

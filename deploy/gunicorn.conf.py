@@ -14,6 +14,9 @@ graceful_timeout = 30
 # No access log: the app's request log (config/logging.py) has the same facts without query strings,
 # which may carry free text (the similar search's q).
 accesslog = None
+# Switched on anyway (GUNICORN_CMD_ARGS="--access-logfile -"), it shows the path without its query
+# string: %(U)s, never the request line %(r)s, the query %(q)s or the referer %(f)s.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss'
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # No run-time control socket (gunicornc): systemd reloads with HUP, and the socket would live in $HOME.

@@ -23,6 +23,7 @@ from .models import (
 from .numbers import ReportValues
 from .phi import phi_screen_fields
 from .roles import Action, evidence_action, require
+from .similar.services import search_entries_write
 from .stale import all_problems_mark_stale, problems_at_site_mark_stale, problems_mark_stale
 
 SIZE_FIELDS = ("providers", "shifts_per_week", "visits_per_week")
@@ -110,6 +111,7 @@ def problem_submit(
     )
     SiteReport.objects.create(problem=problem, site=site, reporter=author, **report.__dict__)
     problems_mark_stale(problem_ids=[problem.pk])
+    search_entries_write(problem_ids=[problem.pk])
     return problem
 
 

@@ -4,10 +4,19 @@ import pytest
 from rest_framework.test import APIClient
 
 from intake.models import Role
+from intake.similar.index import search_index_reset
 
 from .factories import SiteFactory, UserFactory, api_token_key
 
 ROLES = [Role.CLINICIAN, Role.INFORMATICS, Role.PRODUCT_MANAGER, Role.IT_LEAD, Role.ADMIN]
+
+
+@pytest.fixture(autouse=True)
+def similar_index_per_test():
+    """Each process keeps the similar-search index in memory; a test starts from its own (empty) database."""
+    search_index_reset()
+    yield
+    search_index_reset()
 
 
 @pytest.fixture

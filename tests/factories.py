@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 
 from intake.auth.services import api_token_issue
 from intake.models import Evidence, Problem, Site, SiteReport, User, WorkflowArea
+from intake.similar.services import search_entries_write
 
 
 def api_token_key(user, name: str = "tests") -> str:
@@ -46,12 +47,19 @@ class UserFactory(factory.django.DjangoModelFactory):
 class ProblemFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Problem
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Medication reconciliation takes too many clicks ({n})")
     statement = "Every discharge we re-enter the home medication list by hand because the list does not carry over."
     workflow_area = WorkflowArea.DISCHARGE
     affected_roles = ["physician", "app"]
     submitted_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def search_entry(self, create, extracted, **kwargs):
+        """What problem_submit does with a new problem's text: its search terms (vectors follow after commit)."""
+        if create:
+            search_entries_write(problem_ids=[self.pk])
 
 
 class SiteReportFactory(factory.django.DjangoModelFactory):

@@ -23,6 +23,7 @@ from intake.models import (
     WorkflowArea,
 )
 from intake.numbers import EFFORT_WEEKS, LIKERT, MINUTES_SAVED_PER_SHIFT, REPORT_NUMBERS
+from intake.phi import phi_find, phi_message
 
 from ..models import OUTCOME_QUESTIONS
 
@@ -177,7 +178,17 @@ class SimilarOut(serializers.Serializer):
     status = serializers.ChoiceField(Status.choices, source="problem.status")
     workflow_area = serializers.ChoiceField(WorkflowArea.choices, source="problem.workflow_area")
     url = serializers.SerializerMethodField()
-    similarity = serializers.FloatField(min_value=0, max_value=1)
+    similarity = serializers.FloatField(
+        min_value=0, max_value=1, help_text="How likely the same problem, from 0 (unrelated) to 1 (the same words)."
+    )
+    likely_same = serializers.BooleanField(
+        help_text="`similarity` reaches the threshold at which the intake panel says “likely the same problem”."
+    )
+    why = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What matched, most telling first: shared words, synonyms and abbreviations "
+        "(e.g. “med rec = medication reconciliation”), repaired typos, or “similar meaning”.",
+    )
     sites = serializers.ListField(child=serializers.CharField(), help_text="Codes of the sites that report it.")
 
     class Meta:
@@ -342,4 +353,13 @@ class OutcomeIn(StrictSerializer):
 
 
 class SimilarQuery(serializers.Serializer):
-    q = serializers.CharField(max_length=500, help_text="Words of a problem's title or statement.")
+    q = serializers.CharField(
+        max_length=500,
+        help_text="Words of a problem's title or statement. Screened for patient information like any free text.",
+    )
+
+    def validate_q(self, value: str) -> str:
+        findings = phi_find(value)
+        if findings:
+            raise serializers.ValidationError(phi_message(findings[0], value, "q", "The search text"))
+        return value

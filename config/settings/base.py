@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "intake",
+    "intake.similar",
     "scoring",
     "backlog",
 ]
@@ -322,14 +323,26 @@ if LOG_FORMAT not in ("text", "json"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_context": {"()": "config.logging.RequestContextFilter"}},
-    "formatters": {"json": {"()": "config.logging.JsonFormatter"}, "text": {"format": "%(message)s"}},
+    "filters": {
+        "request_context": {"()": "config.logging.RequestContextFilter"},
+        "no_query_strings": {"()": "config.logging.QueryStringRedactor"},
+    },
+    "formatters": {
+        "json": {"()": "config.logging.JsonFormatter"},
+        "text": {"format": "%(message)s"},
+        "server": {"format": "[{server_time}] {message}", "style": "{"},
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_context"]},
+        # The development server's request log, as Django's own, but without query strings.
+        "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["no_query_strings"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Django's own default config gives "django" a console handler too; one line per message is enough.
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        # Django's own default config gives "django" a console handler too; one line per message is enough.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+    },
 }
 # In JSON, the worker's records go through the same handler instead of Celery's own text format,
 # and Python's warnings become records too (a logger "py.warnings") instead of raw stderr text.
@@ -340,7 +353,23 @@ if LOG_FORMAT == "json":
 # /readyz gives its answer within this many seconds, whatever its checks are waiting for.
 READYZ_TIMEOUT_SECONDS = float(os.environ.get("READYZ_TIMEOUT_SECONDS", "2"))
 
+# Similar-problem search (intake/similar): sentence vectors on or off, threads per encoder call, and how
+# often each process reloads its in-memory index whole (in between, it reads only what changed).
+SIMILAR_EMBEDDINGS = env_bool("SIMILAR_EMBEDDINGS", True)
+SIMILAR_ENCODER_THREADS = int(os.environ.get("SIMILAR_ENCODER_THREADS", "1"))
+SIMILAR_INDEX_RELOAD_SECONDS = float(os.environ.get("SIMILAR_INDEX_RELOAD_SECONDS", "900"))
+SIMILAR_INDEX_REFRESH_SECONDS = float(os.environ.get("SIMILAR_INDEX_REFRESH_SECONDS", "1"))
+SIMILAR_SWEEP_SECONDS = float(os.environ.get("SIMILAR_SWEEP_SECONDS", "60"))
+# Sentence vectors go to their own queue: loading the model (about a second, 160 MB) and encoding must
+# never hold up a score recompute (§9: evidence to new rank in 2 s). `make worker` consumes both queues.
+CELERY_TASK_ROUTES = {"intake.similar.tasks.*": {"queue": "similar"}}
+
 CELERY_BEAT_SCHEDULE = {
+    "similar-vectors-sweep": {
+        "task": "intake.similar.tasks.similar_vectors_sweep_task",
+        "schedule": SIMILAR_SWEEP_SECONDS,
+        "options": {"expires": SIMILAR_SWEEP_SECONDS},
+    },
     "sweep-stale-scores": {
         "task": "scoring.tasks.sweep_stale_task",
         "schedule": SCORE_SWEEP_SECONDS,

@@ -456,7 +456,17 @@ def test_similar_returns_up_to_five_with_a_similarity(api_as, clinician, site):
     assert len(body["results"]) == 5
     assert all(0 <= r["similarity"] <= 1 for r in body["results"])
     assert all(r["title"].startswith("Discharge medication list lost") for r in body["results"])
-    assert set(body["results"][0]) == {"id", "title", "status", "workflow_area", "url", "similarity", "sites"}
+    assert set(body["results"][0]) == {
+        "id",
+        "title",
+        "status",
+        "workflow_area",
+        "url",
+        "similarity",
+        "likely_same",
+        "why",
+        "sites",
+    }
     assert body["results"][0]["sites"] == ["NORTH"]
 
 

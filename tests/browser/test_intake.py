@@ -143,6 +143,12 @@ def test_on_a_phone_the_form_fits_the_screen_shows_similar_problems_and_files_on
     title.press_sequentially("Strep results slow on weekends", delay=20)
     page.locator(".similar-item").first.wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # Right under the title field, in view without scrolling, saying what matched
+    first = page.locator(".similar-item").first
+    title_box, item_box = title.bounding_box(), first.bounding_box()
+    assert title_box["y"] < item_box["y"] < page.get_by_label("What happens?").bounding_box()["y"]
+    assert item_box["y"] < 844
+    assert "Matched: strep · results" in first.inner_text()
     page.locator("#similar").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "intake-phone-similar.png"))
 

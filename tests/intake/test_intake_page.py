@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from intake.models import Problem, Role, SiteReport
-from tests.factories import SiteFactory
+from tests.factories import ProblemFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -265,8 +265,8 @@ def test_a_solution_instead_of_a_problem_gets_one_gentle_nudge(as_clinician, sit
 
 
 def test_without_javascript_find_similar_shows_the_panel_and_keeps_what_was_typed(as_clinician, site, clinician):
-    # Given an existing problem
-    existing = Problem.objects.create(
+    # Given an existing problem (with its search entry, as problem_submit writes it)
+    existing = ProblemFactory(
         title="Strep results take too long to reach the results tab",
         statement="The analyzer is done but the result does not show for 20 minutes.",
         workflow_area="results",

@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from intake import selectors
 from intake.models import Problem, SiteReport
 from intake.selectors import problems_similar
 from tests.factories import ProblemFactory, SiteFactory, SiteReportFactory, UserFactory
@@ -89,12 +88,13 @@ def test_the_closest_come_first_and_at_most_limit(db, clinician):
     assert [r.similarity for r in results] == sorted((r.similarity for r in results), reverse=True)
 
 
-def test_the_sqlite_fallback_ranks_with_the_same_rules(backlog):
-    ranked = selectors._similar_ids_fallback("label printer jams", 5)
+def test_every_database_ranks_with_the_same_rules(backlog):
+    # The search reads its in-memory index (intake/similar/index.py) on SQLite and PostgreSQL alike.
+    ranked = problems_similar("label printer jams", limit=5)
 
-    assert [pk for pk, _ in ranked] == [backlog["printer"].pk]
-    assert 0 < ranked[0][1] <= 1
-    assert selectors._similar_ids_fallback("strep results take", 5)[0][0] == backlog["strep"].pk
+    assert [r.problem.pk for r in ranked] == [backlog["printer"].pk]
+    assert 0 < ranked[0].similarity <= 1
+    assert problems_similar("strep results take", limit=5)[0].problem.pk == backlog["strep"].pk
 
 
 def test_the_search_leaves_the_callers_settings_as_they_were(backlog):
