@@ -29,7 +29,7 @@ import psycopg
 
 from . import phrases
 
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5  # 5: after-hours metrics and revenue reports (4: the similar search's evaluation targets)
 SITE_COUNT = 50
 USER_COUNT = 300
 SITES_ZIPF_EXPONENT = 2.4
