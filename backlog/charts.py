@@ -24,24 +24,38 @@ class SiteBar:
     after_hours_pct: float
     patient_pct: float
     cost_pct: float
+    revenue_hours_weighted: float = 0.0  # lost revenue a week × revenue weight
+    revenue_pct: float = 0.0
 
     @property
     def gain_hours(self) -> float:
-        return self.provider_hours + self.after_hours_extra + self.patient_hours_weighted
+        return self.provider_hours + self.after_hours_extra + self.patient_hours_weighted + self.revenue_hours_weighted
 
 
-def score_bars(per_site: Sequence, cost_by_site: dict[str, float], *, patient_weight: float) -> list[SiteBar]:
-    """Bars for each site that reports the problem or reports a cost, scaled to the longest one.
+def score_bars(
+    per_site: Sequence,
+    cost_by_site: dict[str, float],
+    *,
+    patient_weight: float,
+    revenue_by_site: dict[str, float] | None = None,
+    revenue_weight: float = 0.0,
+) -> list[SiteBar]:
+    """Bars for each site that reports the problem or reports a cost or lost revenue, scaled to the
+    longest one.
 
-    `per_site` holds scoring.engine.SiteBreakdown rows (minutes per week); costs are hours per week.
+    `per_site` holds scoring.engine.SiteBreakdown rows (minutes per week); costs are hours per
+    week; revenue is money per week, counted as hours by `revenue_weight`.
     """
+    revenue_by_site = revenue_by_site or {}
     parts: dict[str, tuple[float, float, float]] = {}
     for row in per_site:
         provider = row.provider_minutes / 60
         parts[row.site] = (provider, row.weighted_minutes / 60 - provider, row.patient_minutes / 60 * patient_weight)
-    codes = sorted(set(parts) | set(cost_by_site))
+    revenue = {code: value * revenue_weight for code, value in revenue_by_site.items()}
+    codes = sorted(set(parts) | set(cost_by_site) | {code for code, hours in revenue.items() if hours})
     scale = max(
-        [sum(parts.get(code, (0.0, 0.0, 0.0))) for code in codes] + [cost_by_site.get(code, 0.0) for code in codes],
+        [sum(parts.get(code, (0.0, 0.0, 0.0))) + revenue.get(code, 0.0) for code in codes]
+        + [cost_by_site.get(code, 0.0) for code in codes],
         default=0.0,
     )
 
@@ -63,6 +77,8 @@ def score_bars(per_site: Sequence, cost_by_site: dict[str, float], *, patient_we
                 after_hours_pct=pct(extra),
                 patient_pct=pct(patient),
                 cost_pct=pct(cost),
+                revenue_hours_weighted=revenue.get(code, 0.0),
+                revenue_pct=pct(revenue.get(code, 0.0)),
             )
         )
     return bars

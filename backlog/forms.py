@@ -1,7 +1,9 @@
 """Forms of the backlog pages. They validate input and hand clean values to one service each.
 
-Ranges repeat the database constraints (product.md §3) to give friendly messages tied to the
-field; rules that need more than the form's own fields stay in the services.
+Ranges come from the tables the database constraints are built from (intake.numbers,
+intake.evidence_kinds), to give friendly messages tied to the field; rules that need more than
+the form's own fields stay in the services. "This happens at my site too" is intake's
+SiteReportForm, the same on every page.
 """
 
 from __future__ import annotations
@@ -9,10 +11,12 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from intake.evidence_kinds import KINDS, KindRule
+from intake.forms import SiteChoiceField
 from intake.models import NOTE_MAX, EvidenceKind, Site, Status, WorkflowArea
-from intake.services import ReportValues
+from intake.numbers import EFFORT_WEEKS, MINUTES_SAVED_PER_SHIFT, plain
 
-MEASURED_KINDS = (EvidenceKind.TIME_STUDY, EvidenceKind.EHR_METRIC, EvidenceKind.COST_REPORT, EvidenceKind.SURVEY)
+from .models import OUTCOME_QUESTIONS
 
 
 def _above_zero(value: float | None) -> None:
@@ -20,92 +24,19 @@ def _above_zero(value: float | None) -> None:
         raise ValidationError("Enter a number greater than 0.")
 
 
-def _active_sites():
-    return Site.objects.filter(active=True).order_by("code")
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names, else above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
-
-
-class SiteChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Site) -> str:
-        return f"{obj.code} · {obj.name}"
-
-
-class SiteReportForm(forms.Form):
-    """ "This happens at my site too": the site and the six numbers of product.md §3."""
-
-    site = SiteChoiceField(queryset=Site.objects.none(), to_field_name="code", label="Your site")
-    minutes_lost_per_occurrence = forms.FloatField(
-        label="Minutes lost each time it happens",
-        max_value=240,
-        validators=[_above_zero],
-        help_text="Your best guess, up to 240.",
-    )
-    occurrences_per_shift = forms.FloatField(
-        label="Times it happens per provider per shift", max_value=200, validators=[_above_zero]
-    )
-    providers_affected_pct = forms.FloatField(
-        label="Providers at the site it affects (%)", min_value=0, max_value=100, initial=100
-    )
-    after_hours_pct = forms.FloatField(
-        label="Share of the lost time made up after hours (%)", min_value=0, max_value=100, initial=0
-    )
-    patient_wait_minutes = forms.FloatField(
-        label="Minutes a patient waits because of it", min_value=0, max_value=240, initial=0
-    )
-    visits_affected_pct = forms.FloatField(label="Visits it affects (%)", min_value=0, max_value=100, initial=0)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = _active_sites()
-
-    def report_values(self) -> ReportValues:
-        data = self.cleaned_data
-        return ReportValues(**{name: data[name] for name in ReportValues.__dataclass_fields__})
-
-
-# What `value` means for each kind, and its range: (label, help, low, low inclusive, high).
-VALUE_RULES = {
-    EvidenceKind.TIME_STUDY: ("Measured minutes lost per occurrence", "From a time study; up to 240.", 0, False, 240),
-    EvidenceKind.EHR_METRIC: (
-        "Occurrences per provider per shift",
-        "From EHR logs at the site; up to 200.",
-        0,
-        False,
-        200,
-    ),
-    EvidenceKind.COST_REPORT: (
-        "Provider hours per week the change would cost the site",
-        "The latest report per site counts; 0 to 10,000.",
-        0,
-        True,
-        10000,
-    ),
-    EvidenceKind.SURVEY: ("Provider frustration (1–5)", "1 = not frustrated, 5 = very frustrated.", 1, True, 5),
-}
-SITE_REQUIRED = (EvidenceKind.EHR_METRIC, EvidenceKind.COST_REPORT)
-
-
 class EvidenceForm(forms.Form):
-    """Add evidence; which fields matter depends on the kind (and which kinds on the user's role)."""
+    """Add evidence; which fields matter depends on the kind (intake.evidence_kinds) and which kinds
+    on the user's role (intake.roles)."""
 
     kind = forms.ChoiceField(label="Kind of evidence")
     value = forms.FloatField(label="Value", required=False)
-    site = SiteChoiceField(queryset=Site.objects.none(), to_field_name="code", required=False, label="Site")
+    site = SiteChoiceField(required=False, label="Site")
     sample_size = forms.IntegerField(label="Sample size (observations)", min_value=1, required=False)
     note = forms.CharField(label="Note", max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, kinds: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k, EvidenceKind(k).label) for k in kinds]
-        self.fields["site"].queryset = _active_sites()
         self.fields["site"].empty_label = "No particular site"
 
     @property
@@ -119,39 +50,51 @@ class EvidenceForm(forms.Form):
         return allowed[0] if len(allowed) == 1 else None
 
     @property
-    def value_rule(self):
-        return VALUE_RULES.get(self.current_kind)
+    def rule(self) -> KindRule | None:
+        kind = self.current_kind
+        return None if kind is None else KINDS[kind]
 
     @property
-    def site_required(self) -> bool:
-        return self.current_kind in SITE_REQUIRED
+    def value_help(self) -> str:
+        """Before a kind is chosen: what `value` means for each kind that has one."""
+        return " ".join(
+            f"{rule.title}: {rule.measures} ({rule.range.symbols})."
+            for kind, rule in KINDS.items()
+            if rule.range is not None and kind in dict(self.fields["kind"].choices)
+        )
+
+    @property
+    def site_required_for(self) -> str:
+        """Before a kind is chosen: the kinds that need a site, e.g. 'EHR metrics and cost reports'."""
+        names = [f"{rule.noun}s" for rule in KINDS.values() if rule.site_required]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
         if kind is None:
             return data
-        value = data.get("value")
-        rule = VALUE_RULES.get(kind)
-        if rule is None:  # a note: text only
+        rule, value = KINDS[kind], data.get("value")
+        if rule.range is None:  # a note: text only
             data["value"] = None
             data["sample_size"] = None
             if not (data.get("note") or "").strip():
                 self.add_error("note", "Write the note.")
             return data
-        label, _, low, low_inclusive, high = rule
         if value is None:
-            self.add_error("value", f"Enter the {label[0].lower() + label[1:]}.")
-        elif (value < low if low_inclusive else value <= low) or value > high:
-            lower = f"at least {low:g}" if low_inclusive else f"more than {low:g}"
-            self.add_error("value", f"Enter a number {lower} and at most {high:g}.")
-        elif kind == EvidenceKind.SURVEY and value != int(value):
-            self.add_error("value", "Enter a whole number from 1 to 5.")
-        if kind == EvidenceKind.TIME_STUDY and data.get("sample_size") is None:
-            self.add_error("sample_size", "Say how many observations the time study made.")
-        if kind != EvidenceKind.TIME_STUDY:
+            self.add_error("value", f"Enter the {rule.value_label[0].lower() + rule.value_label[1:]}.")
+        elif value not in rule.range:
+            if rule.range.whole:
+                self.add_error(
+                    "value", f"Enter a whole number from {plain(rule.range.low)} to {plain(rule.range.high)}."
+                )
+            else:
+                self.add_error("value", f"Enter {rule.range.words}.")
+        if rule.sample_size and data.get("sample_size") is None:
+            self.add_error("sample_size", f"Say how many observations the {rule.noun} made.")
+        if not rule.sample_size:
             data["sample_size"] = None
-        if kind in SITE_REQUIRED and data.get("site") is None:
+        if rule.site_required and data.get("site") is None:
             self.add_error("site", "Choose the site this was measured at.")
         return data
 
@@ -172,7 +115,7 @@ class TriageForm(forms.Form):
     )
     effort_weeks = forms.FloatField(
         label="Effort (weeks)",
-        max_value=520,
+        max_value=EFFORT_WEEKS.high,
         required=False,
         validators=[_above_zero],
         help_text="IT's estimate; leave empty to use the policy default.",
@@ -216,12 +159,6 @@ LIKERT = [
     (4, "4 · Agree"),
     (5, "5 · Strongly agree"),
 ]
-# The exact wording of product.md §3 (Outcome).
-OUTCOME_QUESTIONS = {
-    "better_care": "The change helps me deliver better care",
-    "less_frustrated": "I am less frustrated",
-    "more_confident": "I feel more confident using the system",
-}
 
 
 def _likert(label: str) -> forms.TypedChoiceField:
@@ -229,17 +166,16 @@ def _likert(label: str) -> forms.TypedChoiceField:
 
 
 class OutcomeForm(forms.Form):
-    site = SiteChoiceField(queryset=Site.objects.none(), to_field_name="code", label="Your site")
+    site = SiteChoiceField(label="Your site")
     better_care = _likert(OUTCOME_QUESTIONS["better_care"])
     less_frustrated = _likert(OUTCOME_QUESTIONS["less_frustrated"])
     more_confident = _likert(OUTCOME_QUESTIONS["more_confident"])
     minutes_saved_per_shift = forms.FloatField(
-        label="Minutes saved per shift", min_value=0, max_value=240, help_text="0 if it saves you no time."
+        label="Minutes saved per shift",
+        min_value=MINUTES_SAVED_PER_SHIFT.low,
+        max_value=MINUTES_SAVED_PER_SHIFT.high,
+        help_text="0 if it saves you no time.",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = _active_sites()
 
     @property
     def likert_fields(self):

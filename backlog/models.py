@@ -1,9 +1,16 @@
 """Triage history and outcomes: what happens to a problem once it is in the backlog."""
 
 from django.db import models
-from django.db.models import Q
 
-from intake.models import Problem, Site, User
+from intake.models import Problem, Site, User, range_q
+from intake.numbers import LIKERT, MINUTES_SAVED_PER_SHIFT
+
+# The outcome survey's questions, in the exact wording of product.md §3 (Outcome).
+OUTCOME_QUESTIONS = {
+    "better_care": "The change helps me deliver better care",
+    "less_frustrated": "I am less frustrated",
+    "more_confident": "I feel more confident using the system",
+}
 
 
 class TriageAudit(models.Model):
@@ -38,13 +45,12 @@ class Outcome(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["problem", "site", "respondent"], name="outcome_one_per_respondent"),
             models.CheckConstraint(
-                condition=Q(better_care__gte=1, better_care__lte=5)
-                & Q(less_frustrated__gte=1, less_frustrated__lte=5)
-                & Q(more_confident__gte=1, more_confident__lte=5),
+                condition=range_q("better_care", LIKERT, integer_column=True)
+                & range_q("less_frustrated", LIKERT, integer_column=True)
+                & range_q("more_confident", LIKERT, integer_column=True),
                 name="outcome_likert_range",
             ),
             models.CheckConstraint(
-                condition=Q(minutes_saved_per_shift__gte=0, minutes_saved_per_shift__lte=240),
-                name="outcome_minutes_range",
+                condition=range_q("minutes_saved_per_shift", MINUTES_SAVED_PER_SHIFT), name="outcome_minutes_range"
             ),
         ]

@@ -1,60 +1,25 @@
 """Triage writes: status moves, effort, external references, merges and outcome answers.
 
-Each function is one transaction that locks the rows it changes (in id order), checks the
-caller's `version`, writes a TriageAudit row beside the change, and marks the problem stale so
-the scoring side re-ranks it after commit.
+Each function is one transaction that checks the caller's role (intake.roles), locks the rows it
+changes (in id order), checks the caller's `version`, writes a TriageAudit row beside the change,
+and marks the problem stale so the scoring side re-ranks it after commit.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from intake.models import ALLOWED_MOVES, Problem, Role, Site, Status, User
+from intake.models import ALLOWED_MOVES, DELIVERED_STATUSES, Problem, Site, Status, User, VersionConflict
 from intake.phi import phi_screen_fields
+from intake.roles import Action, allowed_moves, require
 from intake.stale import problems_mark_stale
 
 from .models import Outcome, TriageAudit
 
-# What an IT lead may do: delivery moves only (product.md §2).
-IT_LEAD_MOVES = {
-    (Status.PLANNED, Status.IN_PROGRESS),
-    (Status.IN_PROGRESS, Status.DELIVERED),
-    (Status.IN_PROGRESS, Status.PLANNED),
-}
 TRIAGE_FIELDS = ("status", "decline_reason", "effort_weeks", "external_ref")
 UNSET = object()
-
-
-@dataclass
-class VersionConflict(Exception):
-    """The caller's version is not the problem's current one: someone else changed it first."""
-
-    current_version: int
-    changed_by: str | None
-    changed_at: datetime | None
-
-    def __str__(self) -> str:
-        who = f" by {self.changed_by}" if self.changed_by else ""
-        when = f" at {self.changed_at.isoformat()}" if self.changed_at else ""
-        return (
-            f"This problem was changed{who}{when}; it is now at version {self.current_version}. "
-            "Reload it and apply your change again."
-        )
-
-
-def allowed_moves(*, actor: User, status: str) -> list[str]:
-    """The statuses `actor` may move a problem to from `status` (merge has its own action)."""
-    moves = [s for s in ALLOWED_MOVES[status] if s != Status.MERGED]
-    if actor.has_role(Role.PRODUCT_MANAGER):
-        return moves
-    if actor.has_role(Role.IT_LEAD):
-        return [s for s in moves if (status, s) in IT_LEAD_MOVES]
-    return []
 
 
 def _snapshot(problem: Problem) -> dict:
@@ -98,6 +63,9 @@ def problem_triage(
     external_ref: str | None = None,
 ) -> Problem:
     """Change status / effort / external reference, as one audited, version-checked write."""
+    require(actor, Action.TRIAGE)
+    if decline_reason is not None:
+        require(actor, Action.DECLINE)
     problem = _lock([problem_id]).get(problem_id)
     if problem is None:
         raise Problem.DoesNotExist(problem_id)
@@ -109,8 +77,8 @@ def problem_triage(
     if status is not None and status != problem.status:
         if status == Status.MERGED:
             errors["status"] = ["Use the merge action to merge a problem into another."]
-        elif status not in allowed_moves(actor=actor, status=problem.status):
-            allowed = allowed_moves(actor=actor, status=problem.status)
+        elif status not in allowed_moves(actor, problem.status):
+            allowed = allowed_moves(actor, problem.status)
             allowed_text = ", ".join(allowed) if allowed else "none for your role"
             errors["status"] = [f"Cannot move from {problem.status} to {status}. Allowed: {allowed_text}."]
         elif status == Status.DECLINED and not (decline_reason or "").strip():
@@ -126,14 +94,12 @@ def problem_triage(
         changed.append("decline_reason")
 
     if effort_weeks is not UNSET and effort_weeks != problem.effort_weeks:
-        if not actor.has_role(Role.PRODUCT_MANAGER, Role.IT_LEAD):
-            raise PermissionDenied("Only product managers and IT leads estimate effort.")
+        require(actor, Action.ESTIMATE_EFFORT)
         problem.effort_weeks = effort_weeks
         changed.append("effort_weeks")
 
     if external_ref is not None and external_ref != problem.external_ref:
-        if not actor.has_role(Role.PRODUCT_MANAGER, Role.IT_LEAD):
-            raise PermissionDenied("Only product managers and IT leads set the external reference.")
+        require(actor, Action.SET_EXTERNAL_REF)
         problem.external_ref = external_ref.strip()
         changed.append("external_ref")
 
@@ -154,6 +120,7 @@ def problem_triage(
 @transaction.atomic
 def problem_merge(*, problem_id: int, into_id: int, actor: User, version: int | None = None) -> Problem:
     """Merge problem `problem_id` into `into_id`; its reports and evidence count for the target from now on."""
+    require(actor, Action.MERGE)
     if problem_id == into_id:
         raise ValidationError({"into": ["A problem cannot be merged into itself."]})
     locked = _lock([problem_id, into_id])
@@ -183,7 +150,7 @@ def problem_merge(*, problem_id: int, into_id: int, actor: User, version: int | 
 
 
 def _refuse_until_delivered(problem: Problem) -> None:
-    if problem.status not in (Status.DELIVERED, Status.MEASURED):
+    if problem.status not in DELIVERED_STATUSES:
         raise ValidationError({"non_field_errors": ["Outcome answers open once the change is delivered."]})
 
 
@@ -199,6 +166,7 @@ def outcome_answer(
     minutes_saved_per_shift: float,
 ) -> tuple[Outcome, bool]:
     """Add or replace `respondent`'s answer for `site`. Only once the problem is delivered."""
+    require(respondent, Action.ANSWER_OUTCOME)
     _refuse_until_delivered(problem)
     return Outcome.objects.update_or_create(
         problem=problem,

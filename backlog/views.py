@@ -1,6 +1,6 @@
 """Server-rendered pages: backlog, problem, my problems, network, outcomes.
 
-Pages read through backlog.selectors. Every POST checks the role server-side (403 otherwise),
+Pages read through backlog.selectors. Every POST checks the role (intake.roles) server-side (403 otherwise),
 validates a form and calls exactly one service; on an error the same page is rendered again
 (422) with the errors on their fields and what the user typed, and on success it redirects
 (so a reload never posts twice). htmx requests get the same responses: forms swap the page's
@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,38 +21,27 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from intake.models import ALLOWED_MOVES, EvidenceKind, Problem, Role, Status
+from intake.evidence_kinds import KINDS
+from intake.forms import SiteReportForm, apply_refusal
+from intake.models import ALLOWED_MOVES, DELIVERED_STATUSES, EvidenceKind, Problem, Status, VersionConflict
+from intake.roles import Action, allowed_moves, evidence_action, may, require
 from intake.services import evidence_add, site_report_upsert
 from scoring.selectors import policy_current
 
 from .charts import line_chart, score_bars
 from .forms import (
-    MEASURED_KINDS,
     BacklogFilterForm,
     EvidenceForm,
     MergeForm,
     OutcomeForm,
-    SiteReportForm,
     TriageForm,
-    apply_service_errors,
 )
-from .selectors import (
-    DELIVERED_STATUSES,
-    backlog_fitting_count,
-    backlog_page_rows,
-    delivered_problems,
-    network_matrix,
-    outcome_summaries,
-    problem_page,
-    problems_of_user,
-    safety_lane,
-)
-from .services import VersionConflict, allowed_moves, outcome_answer, problem_merge, problem_triage
+from .selectors.listing import backlog_fitting_count, backlog_page_rows, problems_of_user, safety_lane
+from .selectors.network import network_matrix
+from .selectors.outcomes import delivered_problems, outcome_summaries
+from .selectors.problem import problem_page
+from .services import outcome_answer, problem_merge, problem_triage
 
-REPORTER_ROLES = (Role.CLINICIAN, Role.INFORMATICS, Role.PRODUCT_MANAGER)
-MEASURER_ROLES = (Role.INFORMATICS, Role.PRODUCT_MANAGER)
-TRIAGE_ROLES = (Role.PRODUCT_MANAGER, Role.IT_LEAD)
-MERGE_ROLES = (Role.PRODUCT_MANAGER,)
 PAGE_SIZE = 50
 FORM_ERROR = 422
 NETWORK_PROBLEMS = 30
@@ -62,21 +51,20 @@ NETWORK_PROBLEMS = 30
 def home(request):
     """Send each role where it works."""
     user = request.user
-    if user.has_role(Role.PRODUCT_MANAGER, Role.IT_LEAD):
+    if may(user, Action.TRIAGE):
         return redirect("backlog")
-    if user.has_role(Role.ADMIN) and not user.has_role(Role.CLINICIAN, Role.INFORMATICS):
+    if may(user, Action.ADMINISTER) and not may(user, Action.SUBMIT):
         return redirect("admin:index")
     return redirect("intake")
 
 
-def _require_role(user, roles) -> None:
-    if not user.has_role(*roles):
-        raise PermissionDenied("Your role may not do this.")
-
-
 def _evidence_kinds(user) -> list[str]:
-    measured = list(MEASURED_KINDS) if user.has_role(*MEASURER_ROLES) else []
-    return [*measured, EvidenceKind.NOTE]
+    """The kinds `user` may add, in the table's order."""
+    return [kind for kind in EvidenceKind.values if may(user, evidence_action(kind))]
+
+
+def _may_merge(user, problem: Problem) -> bool:
+    return may(user, Action.MERGE) and Status.MERGED in ALLOWED_MOVES[problem.status]
 
 
 def _all_moves() -> list[str]:
@@ -114,7 +102,7 @@ def _triage_form(problem: Problem, user, data=None) -> TriageForm:
         data,
         initial=initial,
         current_status=problem.status,
-        moves=allowed_moves(actor=user, status=problem.status),
+        moves=allowed_moves(user, problem.status),
         auto_id=f"triage{problem.pk}_%s",
     )
     return form
@@ -138,14 +126,14 @@ def _problem_context(request: HttpRequest, pk: int, bound: dict) -> dict:
     problem = detail.problem
     forms: dict = {}
     if problem.status != Status.MERGED:
-        if user.has_role(*REPORTER_ROLES):
+        if may(user, Action.REPORT):
             forms["me_too"] = SiteReportForm(initial=_me_too_initial(user, page), auto_id="report_%s")
         forms["evidence"] = EvidenceForm(kinds=_evidence_kinds(user), auto_id="evidence_%s")
-        if user.has_role(*TRIAGE_ROLES):
+        if may(user, Action.TRIAGE):
             forms["triage"] = _triage_form(problem, user)
-        if user.has_role(*MERGE_ROLES) and Status.MERGED in ALLOWED_MOVES[problem.status]:
+        if _may_merge(user, problem):
             forms["merge"] = MergeForm(initial={"version": problem.version}, auto_id=f"merge{problem.pk}_%s")
-        if user.has_role(*REPORTER_ROLES) and problem.status in DELIVERED_STATUSES:
+        if may(user, Action.ANSWER_OUTCOME) and problem.status in DELIVERED_STATUSES:
             home = user.home_site
             forms["outcome"] = OutcomeForm(initial={"site": home.code if home else None}, auto_id="outcome_%s")
     forms |= bound  # a form posted with errors is shown as posted, even where it would not be offered now
@@ -156,7 +144,13 @@ def _problem_context(request: HttpRequest, pk: int, bound: dict) -> dict:
         "problem": problem,
         "policy": page.policy,
         "max_breadth": 1 + page.policy.breadth_weight,  # every active site reports it
-        "bars": score_bars(detail.per_site, page.cost_by_site, patient_weight=page.policy.patient_weight),
+        "bars": score_bars(
+            detail.per_site,
+            page.cost_by_site,
+            patient_weight=page.policy.patient_weight,
+            revenue_by_site=page.revenue_by_site,
+            revenue_weight=page.policy.revenue_weight,
+        ),
         "rank_chart": line_chart([h.rank for h in history], invert=True, fmt="#{:g}"),
         "priority_chart": line_chart([h.priority for h in history], fmt="{:.1f}"),
         "forms": forms,
@@ -196,7 +190,7 @@ def _back_to_problem(pk: int, anchor: str):
 @login_required
 @require_POST
 def site_report_add(request, pk: int):
-    _require_role(request.user, REPORTER_ROLES)
+    require(request.user, Action.REPORT)
     problem = get_object_or_404(Problem, pk=pk)
     form = SiteReportForm(request.POST, auto_id="report_%s")
     if form.is_valid():
@@ -206,7 +200,7 @@ def site_report_add(request, pk: int):
                 problem=problem, site=site, reporter=request.user, report=form.report_values()
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            apply_refusal(form, error)
         else:
             verb = "added" if created else "updated"
             messages.success(request, f"Your report for {site.code} is {verb}. The score is being recomputed.")
@@ -229,8 +223,8 @@ def evidence_fields(request, pk: int):
 @require_POST
 def evidence_add_view(request, pk: int):
     kind = request.POST.get("kind")
-    if kind in MEASURED_KINDS:
-        _require_role(request.user, MEASURER_ROLES)
+    if kind in EvidenceKind.values:
+        require(request.user, evidence_action(kind))
     problem = get_object_or_404(Problem, pk=pk)
     form = EvidenceForm(request.POST, kinds=_evidence_kinds(request.user), auto_id="evidence_%s")
     if form.is_valid():
@@ -246,9 +240,9 @@ def evidence_add_view(request, pk: int):
                 note=data["note"],
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            apply_refusal(form, error)
         else:
-            messages.success(request, f"{EvidenceKind(data['kind']).label.split(' (')[0]} added.")
+            messages.success(request, f"{KINDS[data['kind']].title} added.")
             return _back_to_problem(pk, "evidence")
     return _render_problem(request, pk, evidence=form)
 
@@ -257,7 +251,7 @@ def evidence_add_view(request, pk: int):
 @require_POST
 def triage_view(request, pk: int):
     user = request.user
-    _require_role(user, TRIAGE_ROLES)
+    require(user, Action.TRIAGE)
     problem = get_object_or_404(Problem, pk=pk)
     form = TriageForm(request.POST, current_status=problem.status, moves=_all_moves(), auto_id=f"triage{pk}_%s")
     if form.is_valid():
@@ -271,7 +265,7 @@ def triage_view(request, pk: int):
             form.is_valid()
             form.add_error(None, str(conflict))
         except ValidationError as error:
-            apply_service_errors(form, error)
+            apply_refusal(form, error)
         else:
             note = f"Saved. #{pk} is {problem.get_status_display()} (version {problem.version})."
             if _is_row_request(request, pk):
@@ -288,7 +282,7 @@ def triage_view(request, pk: int):
 @login_required
 @require_POST
 def merge_view(request, pk: int):
-    _require_role(request.user, MERGE_ROLES)
+    require(request.user, Action.MERGE)
     get_object_or_404(Problem, pk=pk)
     form = MergeForm(request.POST, auto_id=f"merge{pk}_%s")
     if form.is_valid():
@@ -302,7 +296,7 @@ def merge_view(request, pk: int):
             form.is_valid()
             form.add_error(None, str(conflict))
         except ValidationError as error:
-            apply_service_errors(form, error)
+            apply_refusal(form, error)
         else:
             note = f"#{pk} is merged into #{into}: its site reports and evidence now count there."
             if _is_row_request(request, pk):
@@ -317,7 +311,7 @@ def merge_view(request, pk: int):
 @login_required
 @require_POST
 def outcome_view(request, pk: int):
-    _require_role(request.user, REPORTER_ROLES)
+    require(request.user, Action.ANSWER_OUTCOME)
     problem = get_object_or_404(Problem, pk=pk)
     form = OutcomeForm(request.POST, auto_id="outcome_%s")
     if form.is_valid():
@@ -333,7 +327,7 @@ def outcome_view(request, pk: int):
                 minutes_saved_per_shift=data["minutes_saved_per_shift"],
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            apply_refusal(form, error)
         else:
             messages.success(request, f"Thank you: your answer for {data['site'].code} is recorded.")
             return _back_to_problem(pk, "outcomes")
@@ -347,11 +341,11 @@ def _row_context(problem: Problem, user, *, form=None, merge_form=None, note: st
     return {
         "p": problem,
         "triage_form": form
-        or (_triage_form(problem, user) if user.has_role(*TRIAGE_ROLES) and problem.status != Status.MERGED else None),
+        or (_triage_form(problem, user) if may(user, Action.TRIAGE) and problem.status != Status.MERGED else None),
         "merge_form": merge_form
         or (
             MergeForm(initial={"version": problem.version}, auto_id=f"merge{problem.pk}_%s")
-            if user.has_role(*MERGE_ROLES) and Status.MERGED in ALLOWED_MOVES[problem.status]
+            if _may_merge(user, problem)
             else None
         ),
         "row_note": note,
@@ -363,7 +357,7 @@ def _render_row(request: HttpRequest, pk: int, **kwargs) -> HttpResponse:
     policy = policy_current()
     problem = backlog_page_rows(policy=policy, statuses=Status.values).get(pk=pk)
     context = _row_context(problem, request.user, **kwargs) | {
-        "can_triage": request.user.has_role(*TRIAGE_ROLES),
+        "can_triage": may(request.user, Action.TRIAGE),
         "next": request.POST.get("next", ""),
     }
     has_errors = any(f is not None and f.errors for f in (kwargs.get("form"), kwargs.get("merge_form")))
@@ -378,7 +372,7 @@ def backlog_page(request):
     filters = BacklogFilterForm(request.GET, auto_id="filter_%s")
     rows = backlog_page_rows(policy=policy, **filters.filters())
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    can_triage = user.has_role(*TRIAGE_ROLES)
+    can_triage = may(user, Action.TRIAGE)
     items = [_row_context(problem, user) if can_triage else {"p": problem} for problem in page.object_list]
 
     capacity = filters.capacity_weeks
@@ -396,7 +390,8 @@ def backlog_page(request):
             "page": fitting // PAGE_SIZE + 1,
         }
 
-    lane, lane_total = safety_lane(policy=policy) if user.has_role(Role.PRODUCT_MANAGER) else ([], 0)
+    # The safety lane heads the product managers' backlog (they triage every status).
+    lane, lane_total = safety_lane(policy=policy) if may(user, Action.MOVE_ANY_STATUS) else ([], 0)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

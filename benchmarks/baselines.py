@@ -5,7 +5,7 @@
   same rows in the same order as the product), authenticated and throttled like the product.
   Its pagination takes the first page without a COUNT(*), so the comparison is about framework
   and serialization overhead, not a slow count or a slower plan.
-- `backlog_floor`: the product's SQL and nothing else. Where `backlog.selectors.backlog_page`
+- `backlog_floor`: the product's SQL and nothing else. Where `backlog.selectors.keyset.backlog_page`
   exists, the one statement it runs for a first page is recorded once per process and replayed
   as is; otherwise the plain query above is compiled once. Rows become items by column alias,
   orjson writes them. No authentication, no DRF, no serializer, no ORM on the hot path.
@@ -28,10 +28,11 @@ from rest_framework.pagination import BasePagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from backlog import selectors as backlog_selectors
-from backlog.selectors import BACKLOG_PROBLEM_COLUMNS, BACKLOG_SCORE_COLUMNS, score_is_pending
+from backlog.selectors import keyset as backlog_selectors
+from backlog.selectors.listing import BACKLOG_PROBLEM_COLUMNS, BACKLOG_SCORE_COLUMNS
 from intake.models import OPEN_STATUSES, Problem
 from scoring.models import ScoringPolicy
+from scoring.ranking import RANK_ORDER, score_is_pending
 from scoring.selectors import policy_current
 
 PAGE_SIZE = 50
@@ -51,7 +52,7 @@ def first_page_queryset():
     return (
         Problem.objects.filter(status__in=OPEN_STATUSES, score__is_open=True, score__rank__isnull=False)
         .select_related("score")
-        .order_by("-score__priority", "score__created_at", "score__problem_id")
+        .order_by(*RANK_ORDER)
     )
 
 
@@ -76,6 +77,7 @@ class BacklogItemSerializer(serializers.ModelSerializer):
     provider_hours_per_week = _score(serializers.FloatField, "provider_hours_per_week")
     patient_hours_per_week = _score(serializers.FloatField, "patient_hours_per_week")
     cost_hours_per_week = _score(serializers.FloatField, "cost_hours_per_week")
+    revenue_per_week = _score(serializers.FloatField, "revenue_per_week")
     breadth = _score(serializers.FloatField, "breadth")
     confidence = _score(serializers.FloatField, "confidence")
     effort_weeks = _score(serializers.FloatField, "effort_weeks")
@@ -155,7 +157,7 @@ def _captured_page_query(limit: int) -> FloorQuery | None:
     if len(captured) != 1:
         return None
     sql, params = captured[0]
-    return FloorQuery(sql=sql, params=params, source="backlog.selectors.backlog_page (its SQL, recorded once)")
+    return FloorQuery(sql=sql, params=params, source="backlog.selectors.keyset.backlog_page (its SQL, recorded once)")
 
 
 def _compiled_query(limit: int) -> FloorQuery:

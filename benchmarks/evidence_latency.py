@@ -283,7 +283,7 @@ def _counters() -> dict[str, int]:
 def child_burst(*, rate: float, seconds: float, seed: int, username: str | None) -> dict:
     from intake.models import Problem
     from scoring.models import ProblemScore
-    from scoring.services import RUNS_RECOMPUTE, RUNS_SWEEP, RUNS_TASK
+    from scoring.recompute import RUNS_RECOMPUTE, RUNS_SWEEP, RUNS_TASK
 
     rng = random.Random(seed)
     author = _author(username)

@@ -112,7 +112,7 @@ def recompute_profile(ctx) -> str:
 
     from intake.models import OPEN_STATUSES, EvidenceKind, Problem, User
     from intake.services import evidence_add
-    from scoring.services import scores_recompute
+    from scoring.recompute import scores_recompute
 
     rng = random.Random(ctx.seed + 4)
     ids = list(Problem.objects.filter(status__in=OPEN_STATUSES).values_list("id", flat=True))
@@ -146,12 +146,12 @@ def rerank_profile(ctx) -> str:
     from intake.models import User
     from scoring.services import policy_update
 
-    from .rerank import CHANGED_WEIGHTS, DEFAULT_WEIGHTS
+    from .rerank import CHANGED_WEIGHTS, DEFAULT_WEIGHTS, REASONS
 
     actor = User.objects.get(username=ctx.data.username)
     with override_settings(CELERY_ENABLED=False):  # the job runs in-process right after commit
-        profile = _cprofile(lambda: policy_update(actor=actor, **CHANGED_WEIGHTS), 1)
-        policy_update(actor=actor, **DEFAULT_WEIGHTS)
+        profile = _cprofile(lambda: policy_update(actor=actor, reason=REASONS["changed"], **CHANGED_WEIGHTS), 1)
+        policy_update(actor=actor, reason=REASONS["default"], **DEFAULT_WEIGHTS)
     return f"== cProfile of policy_update + the full re-rank it triggers, in-process\n{profile}"
 
 

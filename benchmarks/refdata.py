@@ -29,7 +29,7 @@ import psycopg
 
 from . import phrases
 
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5  # 5: after-hours metrics and revenue reports (4: the similar search's evaluation targets)
 SITE_COUNT = 50
 USER_COUNT = 300
 SITES_ZIPF_EXPONENT = 2.4
@@ -67,7 +67,15 @@ STATUS_WEIGHTS = {
 }  # fmt: skip
 ROLE_WEIGHTS = {"physician": 40, "app": 25, "nurse": 15, "ma": 12, "front_desk": 5, "other": 3}
 USER_GROUPS = [("clinician", 250), ("informatics", 30), ("product_manager", 8), ("it_lead", 10), ("admin", 2)]
-EVIDENCE_KIND_WEIGHTS = {"time_study": 20, "ehr_metric": 20, "cost_report": 7, "survey": 23, "note": 30}
+EVIDENCE_KIND_WEIGHTS = {
+    "time_study": 20,
+    "ehr_metric": 20,
+    "cost_report": 7,
+    "after_hours_metric": 6,
+    "revenue_report": 4,
+    "survey": 23,
+    "note": 30,
+}
 DECLINE_REASONS = ["Covered by the vendor upgrade next quarter.", "Local workflow issue, handled by site training."]
 NOTES = phrases.CONSEQUENCES + phrases.WORKAROUNDS
 
@@ -372,13 +380,17 @@ class _Network:
                 site = rng.choice(chosen) if rng.random() < 0.7 else None
             elif kind == "ehr_metric":
                 value, site = _lognormal(rng, 6, 0.7, 0.5, 150), rng.choice(chosen)
+            elif kind == "after_hours_metric":
+                value, site = round(rng.uniform(0, 60), 1), rng.choice(chosen)
+            elif kind == "revenue_report":
+                value, site = round(_lognormal(rng, 800, 1.0, 20, 50000), 2), rng.choice(chosen)
             elif kind == "cost_report":
                 value, site = round(rng.uniform(0, 8), 1), rng.choice(self.site_ids)
             elif kind == "survey":
                 value = float(rng.randint(1, 5))
             if kind == "note" or rng.random() < 0.2:
                 note = rng.choice(NOTES)
-            by = rng.choice(self.measurers) if kind in ("time_study", "ehr_metric", "cost_report") else submitter
+            by = rng.choice(self.measurers) if kind not in ("survey", "note") else submitter
             at = min(END, created + timedelta(days=365 * rng.random()))
             self.evidence.append((pid, kind, site, value, sample, note, by, at))
 
@@ -402,8 +414,8 @@ def refdata_generate(*, problems: int, seed: int, log: Callable[[str], None] = p
 
     from intake.models import Evidence, Problem, Site, SiteReport, User
     from scoring.models import RerankJob
+    from scoring.recompute import rerank_run
     from scoring.selectors import policy_current
-    from scoring.services import rerank_run
 
     rng = random.Random(seed)
     started = time.perf_counter()
@@ -433,7 +445,7 @@ def refdata_generate(*, problems: int, seed: int, log: Callable[[str], None] = p
     # The re-rank service scores every problem not yet scored under the policy in force (here: all).
     rerank_run(job_id=RerankJob.objects.create(policy_version=policy_current().version).pk)
     scoring_seconds = time.perf_counter() - scoring_started
-    log(f"  scored and ranked every problem with scoring.services.rerank_run in {scoring_seconds:.1f}s")
+    log(f"  scored and ranked every problem with scoring.recompute.rerank_run in {scoring_seconds:.1f}s")
     return {
         "seed": seed,
         "problems": problems,
@@ -534,7 +546,7 @@ def refdata_trim(high_water: dict) -> dict[str, int]:
     """
     from django.db import connection, transaction
 
-    from scoring.services import scores_recompute
+    from scoring.recompute import scores_recompute
 
     hw = high_water
     with transaction.atomic(), connection.cursor() as cursor:

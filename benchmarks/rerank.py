@@ -2,8 +2,11 @@
 
 - product: `scoring.services.policy_update` commits a new policy; after commit the re-rank job
   goes to a freshly started Celery worker, and the clock stops when the job is done. Two
-  changes are made (a new weight, then back to the defaults), so the data ends as it began and
+  changes are made (new weights, then back to the defaults), so the data ends as it began and
   there are two samples. The worker's peak RSS comes from /proc (VmHWM of its pool process).
+  After the first change every stored score and rank is compared with a full recompute by the
+  engine in Python (computed into a temporary table, nothing written): the count of rows that
+  differ must be 0. After the second, every priority must be the one it was before the first.
 - ORM loop: each problem, its site reports and evidence loaded through the ORM, scored by the
   same pure function, and its score saved with `save()`; then each rank saved the same way.
   Timed on an evenly spread sample and extrapolated to every problem when the full loop would
@@ -20,24 +23,11 @@ DEFAULT_WEIGHTS = {
     "patient_weight": 0.25,
     "breadth_weight": 1.0,
     "default_effort_weeks": 2.0,
+    "revenue_weight": 0.0,
 }
-CHANGED_WEIGHTS = {**DEFAULT_WEIGHTS, "breadth_weight": 1.5}
+CHANGED_WEIGHTS = {**DEFAULT_WEIGHTS, "after_hours_weight": 0.75, "breadth_weight": 1.5, "revenue_weight": 0.004}
+REASONS = {"changed": "Benchmark: a new weight.", "default": "Benchmark: back to the defaults."}
 JOB_TIMEOUT_SECONDS = 900
-RESULT_FIELDS = [
-    "priority",
-    "value_hours_per_week",
-    "provider_hours_per_week",
-    "patient_hours_per_week",
-    "cost_hours_per_week",
-    "provider_hours_unweighted",
-    "sites_affected",
-    "sites",
-    "breadth",
-    "confidence",
-    "effort_weeks",
-    "effort_estimated",
-    "policy_version",
-]
 
 
 def _wait_for_job(job_id, *, timeout: float) -> tuple[str, float]:
@@ -52,21 +42,74 @@ def _wait_for_job(job_id, *, timeout: float) -> tuple[str, float]:
     return "timeout", time.perf_counter()
 
 
+def _priorities() -> dict[int, float]:
+    from scoring.models import ProblemScore
+
+    return dict(ProblemScore.objects.values_list("problem_id", "priority"))
+
+
+def differences_from_full_recompute() -> dict:
+    """Rows whose stored score, or rank, differs from a full recompute by the engine in Python under
+    the policy in force. The engine's scores go to the recompute stage (a temporary table), nothing
+    is written; the comparison is SQL's IS DISTINCT FROM on every stored field, floats exact."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from scoring.ranking import rank_order_sql
+    from scoring.recompute import problem_ids_all
+    from scoring.selectors import policy_as_engine, policy_current
+    from scoring.stage import SCORE_RESULT_FIELDS, STAGE, score_rows, stage, stage_reset
+
+    policy, now, ids = policy_as_engine(policy_current()), timezone.now(), problem_ids_all()
+    started = time.perf_counter()
+    stage_reset()
+    for start in range(0, len(ids), 2000):
+        stage(score_rows(ids[start : start + 2000], policy=policy, now=now))
+    fields = [*SCORE_RESULT_FIELDS, "inputs_version", "is_open"]
+    stored, computed = ", ".join(f"s.{f}" for f in fields), ", ".join(f"t.{f}" for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM scoring_problemscore s FULL JOIN {STAGE} t ON t.problem_id = s.problem_id"
+            f" WHERE ({stored}) IS DISTINCT FROM ({computed})"
+        )
+        (scores,) = cursor.fetchone()
+        cursor.execute(
+            f"SELECT count(*) FROM scoring_problemscore s JOIN ("
+            f"  SELECT problem_id, CASE WHEN is_open THEN ROW_NUMBER() OVER ("
+            f"    PARTITION BY is_open ORDER BY {rank_order_sql()}) END AS place FROM {STAGE}"
+            f") t ON t.problem_id = s.problem_id WHERE s.rank IS DISTINCT FROM t.place"
+        )
+        (ranks,) = cursor.fetchone()
+    stage_reset()
+    return {"rows": len(ids), "scores_differing": scores, "ranks_differing": ranks,
+            "seconds": round(time.perf_counter() - started, 1)}  # fmt: skip
+
+
 def product_rerank(ctx) -> dict:
     from intake.models import User
     from scoring.services import policy_update
 
     actor = User.objects.get(username=ctx.data.username)
-    runs = []
+    runs, before = [], _priorities()
+    identical = {}
     with ctx.worker() as worker:
         idle = worker.memory_mb()
-        for weights in (CHANGED_WEIGHTS, DEFAULT_WEIGHTS):
+        for name, weights in (("changed", CHANGED_WEIGHTS), ("default", DEFAULT_WEIGHTS)):
             started = time.perf_counter()
-            _, job = policy_update(actor=actor, **weights)
+            _, job = policy_update(actor=actor, reason=REASONS[name], **weights)
             state, finished = _wait_for_job(job.pk, timeout=JOB_TIMEOUT_SECONDS)
             runs.append({"weights": weights, "state": state, "seconds": round(finished - started, 2)})
             ctx.log(f"    policy change → re-rank job {state} in {finished - started:.1f}s")
+            if name == "changed" and state == "done":
+                identical = differences_from_full_recompute()
+                ctx.log(
+                    f"    against a full recompute in Python ({identical['seconds']}s): "
+                    f"{identical['scores_differing']} score(s), {identical['ranks_differing']} rank(s) differ"
+                )
         memory = worker.memory_mb()
+    after = _priorities()
+    unchanged = sum(1 for pid, priority in before.items() if after.get(pid) == priority)
+    ctx.log(f"    back to the defaults: {unchanged:,} of {len(before):,} priorities as they were")
     done = [r["seconds"] for r in runs if r["state"] == "done"]
     return {
         "runs": runs,
@@ -74,6 +117,12 @@ def product_rerank(ctx) -> dict:
         "worker_idle_rss_mb": idle["pool_rss_mb"],
         "worker_peak_rss_mb": memory["pool_peak_rss_mb"],
         "worker_memory": memory,
+        "vs_full_recompute": identical,
+        "rows_differing": identical.get("scores_differing", 0) + identical.get("ranks_differing", 0)
+        if identical
+        else None,
+        "priorities_restored": {"of": len(before), "identical": unchanged},
+        "priorities_not_restored": len(before) - unchanged,
     }
 
 
@@ -86,16 +135,17 @@ def _evenly_spread(ids: list[int], count: int) -> list[int]:
 
 def _inputs_through_orm(problem, sites: dict, active_sites: int):
     """A problem's score inputs read the obvious way: its own and merged-in rows, related objects loaded."""
-    from intake.models import Evidence, EvidenceKind, Problem, SiteReport
+    from intake.evidence_kinds import SCORED_KINDS
+    from intake.models import Evidence, Problem, SiteReport
+    from intake.numbers import REPORT_NUMBER_NAMES
     from scoring.engine import Fact, Inputs, Report
 
     sources = [problem.pk, *Problem.objects.filter(merged_into=problem).values_list("pk", flat=True)]
     latest: dict[tuple[int, int], SiteReport] = {}
     for report in SiteReport.objects.filter(problem_id__in=sources).select_related("site").order_by("updated_at", "id"):
         latest[(report.site_id, report.reporter_id)] = report
-    scored = [EvidenceKind.TIME_STUDY, EvidenceKind.EHR_METRIC, EvidenceKind.COST_REPORT]
     evidence = (
-        Evidence.objects.filter(problem_id__in=sources, kind__in=scored)
+        Evidence.objects.filter(problem_id__in=sources, kind__in=SCORED_KINDS)
         .select_related("site")
         .order_by("created_at", "id")
     )
@@ -111,16 +161,7 @@ def _inputs_through_orm(problem, sites: dict, active_sites: int):
         for e in evidence
     ]
     reports = [
-        Report(
-            site=r.site.code,
-            minutes_lost_per_occurrence=r.minutes_lost_per_occurrence,
-            occurrences_per_shift=r.occurrences_per_shift,
-            providers_affected_pct=r.providers_affected_pct,
-            after_hours_pct=r.after_hours_pct,
-            patient_wait_minutes=r.patient_wait_minutes,
-            visits_affected_pct=r.visits_affected_pct,
-        )
-        for r in latest.values()
+        Report(site=r.site.code, **{name: getattr(r, name) for name in REPORT_NUMBER_NAMES}) for r in latest.values()
     ]
     used = {r.site for r in reports} | {f.site for f in facts if f.site}
     return Inputs(
@@ -139,7 +180,9 @@ def orm_loop(ctx) -> dict:
     from intake.models import OPEN_STATUSES, Problem, Site
     from scoring.engine import SiteFacts, score
     from scoring.models import ProblemScore
+    from scoring.ranking import SCORE_RANK_ORDER
     from scoring.selectors import policy_as_engine, policy_current
+    from scoring.stage import SCORE_RESULT_FIELDS
 
     ids = list(Problem.objects.order_by("id").values_list("id", flat=True))
     sample = _evenly_spread(ids, ctx.plan.orm_sample)
@@ -154,7 +197,7 @@ def orm_loop(ctx) -> dict:
             problem = Problem.objects.select_related("score").get(pk=pid)
             result = score(_inputs_through_orm(problem, sites, active_sites), policy)
             stored = problem.score
-            for field in RESULT_FIELDS:
+            for field in SCORE_RESULT_FIELDS:
                 setattr(stored, field, getattr(result, field))
             stored.inputs_version = problem.inputs_version
             stored.is_open = problem.status in OPEN_STATUSES
@@ -163,7 +206,7 @@ def orm_loop(ctx) -> dict:
 
         rank_sample = min(ctx.plan.orm_sample, open_count)
         started = time.perf_counter()
-        ordered = ProblemScore.objects.filter(is_open=True).order_by("-priority", "created_at", "problem_id")
+        ordered = ProblemScore.objects.filter(is_open=True).order_by(*SCORE_RANK_ORDER)
         for place, stored in enumerate(ordered[:rank_sample].iterator(), start=1):
             stored.rank = place
             stored.save(update_fields=["rank"])

@@ -12,6 +12,7 @@ WORKER_LOG=${WORKER_LOG:-celery.log}
 
 $PY manage.py migrate --noinput -v0
 $PY manage.py load_demo --if-empty
+$PY manage.py recompute_stale
 # Search terms and sentence vectors for whatever lacks them (quick when nothing does).
 $PY manage.py similar_index
 

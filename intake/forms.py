@@ -1,7 +1,8 @@
-"""The intake form: a problem in plain language, its first site report, and "me too" joins.
+"""The intake form: a problem in plain language, its first site report, and "me too" site reports.
 
 Every field of product.md §3 is validated here with a message that names the field and says what
-is allowed; the database constraints behind them stay the last word. Free text is screened for
+is allowed (the ranges come from intake.numbers); the database constraints behind them stay the
+last word. Free text is screened for
 patient information here (so every error shows at once) and again in the service.
 """
 
@@ -20,8 +21,8 @@ from .models import (
     Site,
     WorkflowArea,
 )
+from .numbers import REPORT_NUMBER_NAMES, REPORT_NUMBERS, Range, ReportValues, plain
 from .phi import phi_screen_fields
-from .services import ReportValues
 
 # The free-text fields, with the words the PHI screen's messages use for them.
 FREE_TEXT_FIELDS = {
@@ -54,16 +55,16 @@ def reads_like_solution(*texts: str) -> bool:
     return any(_SOLUTION_PHRASE.search(text or "") for text in texts)
 
 
-def _number(label: str, *, minimum: float, maximum: float, above: bool = False, **kwargs) -> forms.FloatField:
+def number_field(label: str, rng: Range, **kwargs) -> forms.FloatField:
     """A number field whose every error names the field and the allowed range."""
-    lower = f"above {minimum:g}" if above else f"at least {minimum:g}"
-    allowed = f"{label}: enter a number {lower} and at most {maximum:g}."
+    lower = f"above {plain(rng.low)}" if rng.low_open else f"at least {plain(rng.low)}"
+    allowed = f"{label}: enter a number {lower} and at most {plain(rng.high)}."
     field = forms.FloatField(
         label=label,
-        min_value=None if above else minimum,
-        max_value=maximum,
+        min_value=None if rng.low_open else rng.low,
+        max_value=rng.high,
         error_messages={
-            "required": f"{label} is required: enter a number {lower} and at most {maximum:g}.",
+            "required": f"{label} is required: enter a number {lower} and at most {plain(rng.high)}.",
             "invalid": allowed,
             # Django formats these two with their limit: a literal "%" in the label must be doubled.
             "min_value": allowed.replace("%", "%%"),
@@ -72,8 +73,8 @@ def _number(label: str, *, minimum: float, maximum: float, above: bool = False, 
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
         **kwargs,
     )
-    if above:
-        field.validators.append(_above(minimum, allowed))
+    if rng.low_open:
+        field.validators.append(_above(rng.low, allowed))
     return field
 
 
@@ -85,92 +86,77 @@ def _above(minimum: float, message: str):
     return validate
 
 
-class ReportFields(forms.Form):
-    """The six numbers of a site report (product.md §3) and the site they are about."""
+def apply_refusal(form: forms.Form, refusal: ValidationError) -> None:
+    """Put a service's refusal on the form: on the field it names, else above the form."""
+    if not hasattr(refusal, "error_dict"):
+        form.add_error(None, refusal.messages)
+        return
+    for name, messages in refusal.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages)
 
-    site = forms.ModelChoiceField(
+
+class SiteChoiceField(forms.ModelChoiceField):
+    """An active site, chosen by its code (as everywhere else: product.md §7)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Site.objects.filter(active=True).order_by("code"))
+        super().__init__(to_field_name="code", **kwargs)
+
+    def label_from_instance(self, obj: Site) -> str:
+        return f"{obj.code} · {obj.name}"
+
+
+# The six numbers of a site report (intake.numbers), as form fields.
+_REPORT_NUMBER_FIELDS = {
+    number.name: number_field(
+        number.label, number.range, help_text=number.help, required=number.default is None, initial=number.default
+    )
+    for number in REPORT_NUMBERS
+}
+
+
+class SiteReportForm(
+    type(forms.Form)("ReportNumbers", (forms.Form,), {"__module__": __name__, **_REPORT_NUMBER_FIELDS})
+):
+    """A site report: the site and the six numbers of product.md §3. The intake form's first
+    report, "this happens at my site too" on the intake page and on the problem page."""
+
+    site = SiteChoiceField(
         label="Your site",
-        queryset=Site.objects.filter(active=True).order_by("name"),
         empty_label=None,
         error_messages={
             "required": "Your site is required: choose the site where this happens.",
             "invalid_choice": "Your site: choose one of the active sites in the list.",
         },
     )
-    minutes_lost_per_occurrence = _number(
-        "Minutes lost each time",
-        minimum=0,
-        maximum=240,
-        above=True,
-        help_text="A rough guess is fine. For example: 3 (re-typing a medication list), 10 (a fax and a callback).",
-    )
-    occurrences_per_shift = _number(
-        "Times per shift, for one provider",
-        minimum=0,
-        maximum=200,
-        above=True,
-        help_text="For example: 1 (once a shift), 12 (every other patient), 0.2 (about once a week).",
-    )
-    providers_affected_pct = _number(
-        "Share of providers at your site it affects (%)",
-        minimum=0,
-        maximum=100,
-        initial=100,
-        required=False,
-        help_text="For example: 100 (everyone), 30 (only those on the evening shift).",
-    )
-    after_hours_pct = _number(
-        "Share of that lost time made up after hours (%)",
-        minimum=0,
-        maximum=100,
-        initial=0,
-        required=False,
-        help_text="For example: 0 (never), 50 (half of it is charting at home).",
-    )
-    patient_wait_minutes = _number(
-        "Minutes a patient waits because of it",
-        minimum=0,
-        maximum=240,
-        initial=0,
-        required=False,
-        help_text="For example: 0 (patients don’t notice), 15 (they wait in the room).",
-    )
-    visits_affected_pct = _number(
-        "Share of visits where patients wait (%)",
-        minimum=0,
-        maximum=100,
-        initial=0,
-        required=False,
-        help_text="For example: 5 (only walk-ins needing an x-ray), 100 (every visit).",
-    )
-
-    OPTIONAL_DEFAULTS = {
-        "providers_affected_pct": 100.0,
-        "after_hours_pct": 0.0,
-        "patient_wait_minutes": 0.0,
-        "visits_affected_pct": 0.0,
-    }
+    field_order = ["site", *REPORT_NUMBER_NAMES]
 
     def __init__(self, *args, user=None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         home = getattr(user, "home_site", None)
         if home is not None and home.active and "site" not in self.initial:
-            self.initial["site"] = home.pk
+            self.initial["site"] = home.code
+
+    @property
+    def required_numbers(self) -> list[forms.BoundField]:
+        return [self[number.name] for number in REPORT_NUMBERS if number.default is None]
+
+    @property
+    def optional_numbers(self) -> list[forms.BoundField]:
+        return [self[number.name] for number in REPORT_NUMBERS if number.default is not None]
 
     def report_values(self) -> ReportValues:
         data = self.cleaned_data
-        optional = {
-            name: default if data.get(name) is None else data[name] for name, default in self.OPTIONAL_DEFAULTS.items()
-        }
         return ReportValues(
-            minutes_lost_per_occurrence=data["minutes_lost_per_occurrence"],
-            occurrences_per_shift=data["occurrences_per_shift"],
-            **optional,
+            **{
+                number.name: number.default if data.get(number.name) is None else data[number.name]
+                for number in REPORT_NUMBERS
+            }
         )
 
 
-class ProblemIntakeForm(ReportFields):
+class ProblemIntakeForm(SiteReportForm):
     """A new problem, problem first: what happens, how often and how long, who, patients, safety."""
 
     title = forms.CharField(
@@ -306,7 +292,3 @@ class ProblemIntakeForm(ReportFields):
             "safety_concern": data["safety_concern"],
             "safety_details": data["safety_details"],
         }
-
-
-class JoinForm(ReportFields):
-    """ "This happens at my site too": a site report on an existing problem, with the numbers typed so far."""

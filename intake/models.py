@@ -1,8 +1,15 @@
 """What comes in: sites, people, problems, site reports and evidence.
 
-Every range and uniqueness rule of product.md §3 is a database constraint; forms and
-serializers repeat them only to give friendly messages.
+Every range and uniqueness rule of product.md §3 is a database constraint. The ranges are built
+from the tables of intake.numbers (site-report numbers and other numbers) and
+intake.evidence_kinds (the kinds of evidence), which the forms and serializers read too, to give
+friendly messages.
 """
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import reduce
+from operator import or_
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -10,6 +17,18 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.urls import reverse
+
+from .evidence_kinds import KINDS, EvidenceKind, KindRule
+from .numbers import EFFORT_WEEKS, REPORT_NUMBERS, SHIFTS_PER_WEEK, Range
+
+
+def range_q(field: str, allowed: Range, *, integer_column: bool = False) -> Q:
+    """`field` within `allowed`, as a constraint's condition (a whole-number range over a float
+    column lists its values)."""
+    if allowed.whole and not integer_column:
+        return Q(**{f"{field}__in": list(range(int(allowed.low), int(allowed.high) + 1))})
+    lower = f"{field}__gt" if allowed.low_open else f"{field}__gte"
+    return Q(**{lower: allowed.low, f"{field}__lte": allowed.high})
 
 
 class Role(models.TextChoices):
@@ -25,7 +44,9 @@ class Site(models.Model):
     name = models.CharField(max_length=120)
     region = models.CharField(max_length=80, blank=True)
     providers = models.PositiveIntegerField(default=0)
-    shifts_per_week = models.FloatField(default=4.0, validators=[MinValueValidator(0), MaxValueValidator(21)])
+    shifts_per_week = models.FloatField(
+        default=4.0, validators=[MinValueValidator(SHIFTS_PER_WEEK.low), MaxValueValidator(SHIFTS_PER_WEEK.high)]
+    )
     visits_per_week = models.PositiveIntegerField(default=0)
     active = models.BooleanField(default=True)
 
@@ -36,9 +57,7 @@ class Site(models.Model):
             models.CheckConstraint(condition=~Q(code=""), name="site_code_not_empty"),
             models.CheckConstraint(condition=Q(providers__gte=0), name="site_providers_gte_0"),
             models.CheckConstraint(condition=Q(visits_per_week__gte=0), name="site_visits_gte_0"),
-            models.CheckConstraint(
-                condition=Q(shifts_per_week__gte=0, shifts_per_week__lte=21), name="site_shifts_range"
-            ),
+            models.CheckConstraint(condition=range_q("shifts_per_week", SHIFTS_PER_WEEK), name="site_shifts_range"),
         ]
 
     def __str__(self) -> str:
@@ -105,6 +124,8 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.NEW, Status.NEEDS_INFO, Status.TRIAGED, Status.PLANNED, Status.IN_PROGRESS)
+# Delivered changes: outcome answers are open, and the outcomes page lists them.
+DELIVERED_STATUSES = (Status.DELIVERED, Status.MEASURED)
 
 # The single state machine of product.md §3, whoever calls.
 ALLOWED_MOVES: dict[str, tuple[str, ...]] = {
@@ -158,7 +179,7 @@ class Problem(models.Model):
             models.CheckConstraint(condition=~Q(title=""), name="problem_title_required"),
             models.CheckConstraint(condition=~Q(statement=""), name="problem_statement_required"),
             models.CheckConstraint(
-                condition=Q(effort_weeks__isnull=True) | Q(effort_weeks__gt=0, effort_weeks__lte=520),
+                condition=Q(effort_weeks__isnull=True) | range_q("effort_weeks", EFFORT_WEEKS),
                 name="problem_effort_range",
             ),
             models.CheckConstraint(
@@ -189,64 +210,75 @@ class Problem(models.Model):
         return self.status in OPEN_STATUSES
 
 
-class SiteReport(models.Model):
+@dataclass
+class VersionConflict(Exception):
+    """A write carried a `version` that is not the problem's current one: someone else changed it first."""
+
+    current_version: int
+    changed_by: str | None
+    changed_at: datetime | None
+
+    def __str__(self) -> str:
+        who = f" by {self.changed_by}" if self.changed_by else ""
+        when = f" at {self.changed_at.isoformat()}" if self.changed_at else ""
+        return (
+            f"This problem was changed{who}{when}; it is now at version {self.current_version}. "
+            "Reload it and apply your change again."
+        )
+
+
+class SiteReportNumbers(models.Model):
+    """The six numbers of a site report, one float column each (intake.numbers.REPORT_NUMBERS)."""
+
+    class Meta:
+        abstract = True
+
+
+for _number in REPORT_NUMBERS:
+    SiteReportNumbers.add_to_class(
+        _number.name,
+        models.FloatField() if _number.default is None else models.FloatField(default=_number.default),
+    )
+
+
+class SiteReport(SiteReportNumbers):
     """One site's account of a problem, one per (problem, site, reporter)."""
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="site_reports")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="site_reports")
     reporter = models.ForeignKey(User, on_delete=models.PROTECT, related_name="site_reports")
-    minutes_lost_per_occurrence = models.FloatField()
-    occurrences_per_shift = models.FloatField()
-    providers_affected_pct = models.FloatField(default=100)
-    after_hours_pct = models.FloatField(default=0)
-    patient_wait_minutes = models.FloatField(default=0)
-    visits_affected_pct = models.FloatField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["problem", "site", "reporter"], name="sitereport_one_per_reporter"),
-            models.CheckConstraint(
-                condition=Q(minutes_lost_per_occurrence__gt=0, minutes_lost_per_occurrence__lte=240),
-                name="sitereport_minutes_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(occurrences_per_shift__gt=0, occurrences_per_shift__lte=200),
-                name="sitereport_occurrences_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(providers_affected_pct__gte=0, providers_affected_pct__lte=100),
-                name="sitereport_providers_pct_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(after_hours_pct__gte=0, after_hours_pct__lte=100), name="sitereport_after_hours_range"
-            ),
-            models.CheckConstraint(
-                condition=Q(patient_wait_minutes__gte=0, patient_wait_minutes__lte=240),
-                name="sitereport_wait_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(visits_affected_pct__gte=0, visits_affected_pct__lte=100),
-                name="sitereport_visits_pct_range",
+            *(
+                models.CheckConstraint(condition=range_q(number.name, number.range), name=f"sitereport_{number.name}")
+                for number in REPORT_NUMBERS
             ),
         ]
         indexes = [models.Index(fields=["site"], name="sitereport_site_idx")]
 
 
-class EvidenceKind(models.TextChoices):
-    TIME_STUDY = "time_study", "Time study (minutes lost per occurrence)"
-    EHR_METRIC = "ehr_metric", "EHR metric (occurrences per provider per shift)"
-    COST_REPORT = "cost_report", "Cost report (provider hours per week a change would cost)"
-    SURVEY = "survey", "Survey (provider frustration 1–5)"
-    NOTE = "note", "Note"
+def _kind_rules(rule: KindRule) -> Q:
+    """What a row of kind `rule.kind` must hold (intake.evidence_kinds)."""
+    condition = Q(kind=rule.kind)
+    if rule.range is None:
+        condition &= Q(value__isnull=True) & ~Q(note="")
+    else:
+        condition &= range_q("value", rule.range)
+    if rule.site_required:
+        condition &= Q(site__isnull=False)
+    condition &= Q(sample_size__gte=1) if rule.sample_size else Q(sample_size__isnull=True)
+    return condition
 
 
 class Evidence(models.Model):
     """An appended fact about a problem. Never updated or deleted by the application."""
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="evidence")
-    kind = models.CharField(max_length=16, choices=EvidenceKind.choices)
+    kind = models.CharField(max_length=32, choices=EvidenceKind.choices)
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence")
     value = models.FloatField(null=True, blank=True)
     sample_size = models.PositiveIntegerField(null=True, blank=True)
@@ -257,16 +289,7 @@ class Evidence(models.Model):
     class Meta:
         verbose_name_plural = "evidence"
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(kind=EvidenceKind.TIME_STUDY, value__gt=0, value__lte=240, sample_size__gte=1)
-                    | Q(kind=EvidenceKind.EHR_METRIC, value__gt=0, value__lte=200, site__isnull=False)
-                    | Q(kind=EvidenceKind.COST_REPORT, value__gte=0, value__lte=10000, site__isnull=False)
-                    | Q(kind=EvidenceKind.SURVEY, value__in=[1, 2, 3, 4, 5])
-                    | (Q(kind=EvidenceKind.NOTE, value__isnull=True) & ~Q(note=""))
-                ),
-                name="evidence_kind_rules",
-            ),
+            models.CheckConstraint(condition=reduce(or_, map(_kind_rules, KINDS.values())), name="evidence_kind_rules"),
         ]
         indexes = [models.Index(fields=["problem", "kind"], name="evidence_problem_kind_idx")]
 

@@ -2,40 +2,31 @@
 
 Field ranges are enforced by database constraints and repeated (with friendly messages) by
 forms and serializers; these functions add the rules that need more than one field or row:
-the PHI screen, "one report per (problem, site, reporter)" and stale marking.
+who may write (intake.roles), the PHI screen, "one report per (problem, site, reporter)" and
+stale marking.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from .evidence_kinds import KINDS
 from .models import (
     Evidence,
-    EvidenceKind,
     Problem,
     Site,
     SiteReport,
     Status,
     User,
 )
+from .numbers import ReportValues
 from .phi import phi_screen_fields
+from .roles import Action, evidence_action, require
 from .similar.services import search_entries_write
 from .stale import all_problems_mark_stale, problems_at_site_mark_stale, problems_mark_stale
 
 SIZE_FIELDS = ("providers", "shifts_per_week", "visits_per_week")
-
-
-@dataclass(frozen=True)
-class ReportValues:
-    minutes_lost_per_occurrence: float
-    occurrences_per_shift: float
-    providers_affected_pct: float = 100.0
-    after_hours_pct: float = 0.0
-    patient_wait_minutes: float = 0.0
-    visits_affected_pct: float = 0.0
 
 
 @transaction.atomic
@@ -99,6 +90,7 @@ def problem_submit(
     safety_concern: bool = False,
     safety_details: str = "",
 ) -> Problem:
+    require(author, Action.SUBMIT)
     phi_screen_fields(
         {
             "title": title,
@@ -127,6 +119,7 @@ def site_report_upsert(
     *, problem: Problem, site: Site, reporter: User, report: ReportValues
 ) -> tuple[SiteReport, bool]:
     """Add or replace `reporter`'s report of `problem` at `site`. Returns (report, created)."""
+    require(reporter, Action.REPORT)
     _refuse_if_closed_for_input(problem)
     for attempt in range(2):
         try:
@@ -154,6 +147,7 @@ def evidence_add(
     sample_size: int | None = None,
     note: str = "",
 ) -> Evidence:
+    require(added_by, evidence_action(kind))
     _refuse_if_closed_for_input(problem)
     phi_screen_fields({"note": note})
     evidence = Evidence.objects.create(
@@ -161,10 +155,10 @@ def evidence_add(
         kind=kind,
         value=value,
         site=site,
-        sample_size=sample_size if kind == EvidenceKind.TIME_STUDY else None,
+        sample_size=sample_size if KINDS[kind].sample_size else None,
         note=note.strip(),
         added_by=added_by,
     )
-    if kind in (EvidenceKind.TIME_STUDY, EvidenceKind.EHR_METRIC, EvidenceKind.COST_REPORT):
+    if KINDS[kind].scored:
         problems_mark_stale(problem_ids=[problem.pk])
     return evidence

@@ -16,23 +16,30 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .forms import FREE_TEXT_FIELDS, SOLUTION_NUDGE, JoinForm, ProblemIntakeForm, reads_like_solution
-from .models import Problem, Role
+from .forms import (
+    FREE_TEXT_FIELDS,
+    SOLUTION_NUDGE,
+    ProblemIntakeForm,
+    SiteReportForm,
+    apply_refusal,
+    reads_like_solution,
+)
+from .models import Problem
 from .phi import phi_find, phi_message
+from .roles import Action, may
 from .selectors import problems_similar
 from .services import problem_submit, site_report_upsert
 
-INTAKE_ROLES = (Role.CLINICIAN, Role.INFORMATICS, Role.PRODUCT_MANAGER)
 SIMILAR_LIMIT = 5
 
 
 def intake_role_required(view):
-    """Logged in, and a clinician, informatics or product manager; others get a page that says so."""
+    """Logged in, and a role that may submit problems (intake.roles); others get a page that says so."""
 
     @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not request.user.has_role(*INTAKE_ROLES):
+        if not may(request.user, Action.SUBMIT):
             return render(request, "intake/forbidden.html", status=403)
         return view(request, *args, **kwargs)
 
@@ -59,15 +66,6 @@ def _similar_context(data) -> dict:
         "numbers_missing": not _positive(data.get("minutes_lost_per_occurrence"))
         or not _positive(data.get("occurrences_per_shift")),
     }
-
-
-def _add_refusal(form, refusal: ValidationError) -> None:
-    """Put a service's refusal on the form: per field where the form has it, else on the form itself."""
-    if not hasattr(refusal, "error_dict"):
-        form.add_error(None, refusal)
-        return
-    for name, errors in refusal.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _positive(value) -> bool:
@@ -105,7 +103,7 @@ def intake_page(request):
             try:
                 problem = problem_submit(author=request.user, **form.submit_arguments())
             except ValidationError as refusal:
-                _add_refusal(form, refusal)
+                apply_refusal(form, refusal)
             else:
                 messages.success(request, f"Thank you. Your problem is #{problem.pk}; you can follow it here.")
                 return redirect("problem-detail", pk=problem.pk)
@@ -127,7 +125,7 @@ JOIN_PREFIX = "join-"
 
 def _join_data(post) -> dict:
     """The site report's fields: those asked for inline in the similar panel, else the intake form's."""
-    return {name: post.get(JOIN_PREFIX + name) or post.get(name) or "" for name in JoinForm.base_fields}
+    return {name: post.get(JOIN_PREFIX + name) or post.get(name) or "" for name in SiteReportForm.base_fields}
 
 
 @intake_role_required
@@ -135,14 +133,14 @@ def _join_data(post) -> dict:
 def join_problem(request, pk: int):
     """ "This happens at my site too": add (or replace) my site report on an existing problem."""
     problem = get_object_or_404(Problem.objects.select_related("merged_into"), pk=pk)
-    form = JoinForm(_join_data(request.POST), user=request.user)
+    form = SiteReportForm(_join_data(request.POST), user=request.user)
     if form.is_valid():
         try:
             site_report_upsert(
                 problem=problem, site=form.cleaned_data["site"], reporter=request.user, report=form.report_values()
             )
         except ValidationError as refusal:
-            _add_refusal(form, refusal)
+            apply_refusal(form, refusal)
         else:
             site = form.cleaned_data["site"]
             messages.success(request, f"Thank you. {site.code} now counts toward this problem: no duplicate filed.")

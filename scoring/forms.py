@@ -1,43 +1,52 @@
-"""The scoring-policy form: the four weights of product.md §4, with the database's ranges."""
+"""The scoring-policy form: the weights of the engine's Policy (scoring.engine.POLICY_WEIGHTS,
+with their labels, ranges and help) and the reason for the change."""
 
 from django import forms
 
-WEIGHT_MAX = 10.0
-EFFORT_MAX = 520.0
+from intake.models import NOTE_MAX
+
+from .engine import POLICY_WEIGHTS, PolicyWeight
 
 
-class PolicyForm(forms.Form):
-    after_hours_weight = forms.FloatField(
-        label="After-hours weight",
-        min_value=0,
-        max_value=WEIGHT_MAX,
-        help_text="Extra weight on provider minutes made up after hours: 0.5 counts them 1.5 times.",
-        widget=forms.NumberInput(attrs={"step": "0.05"}),
-    )
-    patient_weight = forms.FloatField(
-        label="Patient weight",
-        min_value=0,
-        max_value=WEIGHT_MAX,
-        help_text="How much an hour of patient waiting counts against an hour of provider time.",
-        widget=forms.NumberInput(attrs={"step": "0.05"}),
-    )
-    breadth_weight = forms.FloatField(
-        label="Breadth weight",
-        min_value=0,
-        max_value=WEIGHT_MAX,
-        help_text="How much a problem shared by every active site outranks one at a single site (1 doubles it).",
-        widget=forms.NumberInput(attrs={"step": "0.05"}),
-    )
-    default_effort_weeks = forms.FloatField(
-        label="Default effort (weeks)",
-        min_value=0,
-        max_value=EFFORT_MAX,
-        help_text="The IT effort assumed for a problem until someone estimates it.",
-        widget=forms.NumberInput(attrs={"step": "0.5"}),
+def _weight_field(weight: PolicyWeight) -> forms.FloatField:
+    return forms.FloatField(
+        label=weight.label,
+        required=not weight.optional,
+        min_value=weight.range.low,
+        max_value=float(weight.range.high),  # "at most 10.0": a weight is a decimal
+        help_text=weight.help,
+        widget=forms.NumberInput(attrs={"step": weight.step}),
     )
 
-    def clean_default_effort_weeks(self) -> float:
-        weeks = self.cleaned_data["default_effort_weeks"]
-        if weeks <= 0:
-            raise forms.ValidationError("Effort must be more than 0 weeks.")
-        return weeks
+
+_PolicyWeightsForm = type(forms.Form)(
+    "PolicyWeightsForm",
+    (forms.Form,),
+    {"__module__": __name__, **{weight.name: _weight_field(weight) for weight in POLICY_WEIGHTS}},
+)
+
+
+class PolicyForm(_PolicyWeightsForm):
+    reason = forms.CharField(
+        label="Why the change",
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The policy history shows it beside the new weights. Leave out anything about a patient.",
+        error_messages={"required": "Say why the weights change: the policy history shows it."},
+    )
+
+    def clean(self):
+        data = super().clean()
+        for weight in POLICY_WEIGHTS:
+            value = data.get(weight.name)
+            if weight.range.low_open and value is not None and value <= weight.range.low:
+                self.add_error(weight.name, weight.too_low)
+        return data
+
+    def weights(self) -> dict[str, float]:
+        """The weights given (an optional one left empty keeps the value in force)."""
+        return {
+            weight.name: self.cleaned_data[weight.name]
+            for weight in POLICY_WEIGHTS
+            if self.cleaned_data.get(weight.name) is not None
+        }

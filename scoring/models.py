@@ -2,20 +2,31 @@
 
 import uuid
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 
-from intake.models import Problem, User
+from intake.models import NOTE_MAX, Problem, User, range_q
+
+from .engine import POLICY_WEIGHTS, PolicyWeight
 
 
-class ScoringPolicy(models.Model):
-    """One row per policy version; the highest version is in force."""
+class PolicyWeights(models.Model):
+    """One float column per weight of the engine's Policy (scoring.engine.POLICY_WEIGHTS)."""
+
+    class Meta:
+        abstract = True
+
+
+for _weight in POLICY_WEIGHTS:
+    PolicyWeights.add_to_class(_weight.name, models.FloatField(default=_weight.default))
+
+
+class ScoringPolicy(PolicyWeights):
+    """One row per policy version; the highest version is in force. `reason` says why it changed."""
 
     version = models.PositiveIntegerField(primary_key=True)
-    after_hours_weight = models.FloatField(default=0.5)
-    patient_weight = models.FloatField(default=0.25)
-    breadth_weight = models.FloatField(default=1.0)
-    default_effort_weeks = models.FloatField(default=2.0)
+    reason = models.TextField(blank=True, validators=[MaxLengthValidator(NOTE_MAX)])
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -23,26 +34,24 @@ class ScoringPolicy(models.Model):
         verbose_name_plural = "scoring policies"
         ordering = ["-version"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(after_hours_weight__gte=0, after_hours_weight__lte=10), name="policy_after_hours_range"
-            ),
-            models.CheckConstraint(
-                condition=Q(patient_weight__gte=0, patient_weight__lte=10), name="policy_patient_range"
-            ),
-            models.CheckConstraint(
-                condition=Q(breadth_weight__gte=0, breadth_weight__lte=10), name="policy_breadth_range"
-            ),
-            models.CheckConstraint(
-                condition=Q(default_effort_weeks__gt=0, default_effort_weeks__lte=520), name="policy_effort_range"
-            ),
+            models.CheckConstraint(condition=range_q(weight.name, weight.range), name=f"policy_{weight.name}_range")
+            for weight in POLICY_WEIGHTS
         ]
+
+    @property
+    def weights(self) -> list[tuple[PolicyWeight, float]]:
+        """Each weight with its value in this version, in the engine's order (for pages)."""
+        return [(weight, getattr(self, weight.name)) for weight in POLICY_WEIGHTS]
 
 
 class ProblemScore(models.Model):
     """The stored score of one problem, so listings never compute on read.
 
     `inputs_version` and `policy_version` record what the score was computed from; when the
-    problem's inputs_version or the policy in force differs, the score is pending.
+    problem's inputs_version or the policy in force differs, the score is pending
+    (scoring.ranking). The weight-independent parts of the score are stored beside the weighted
+    results, so a policy change re-weighs them in SQL (scoring.reweigh); `effort_weeks` is IT's
+    estimate when `effort_estimated`, else the policy's default.
     `rank` is the place among open problems (1 = top), null when not open or not yet ranked.
     It is refreshed in the same transaction as the scores, so among open scores rank order is
     (priority desc, created_at, problem) order: listings walk score_order_idx, and `rank` has no
@@ -55,7 +64,12 @@ class ProblemScore(models.Model):
     provider_hours_per_week = models.FloatField(default=0)
     patient_hours_per_week = models.FloatField(default=0)
     cost_hours_per_week = models.FloatField(default=0)
+    revenue_per_week = models.FloatField(default=0)
+    # The parts a policy change re-weighs (scoring.engine.Parts, scoring.reweigh), beside
+    # patient_hours_per_week, cost_hours_per_week, revenue_per_week, confidence and the effort estimate.
     provider_hours_unweighted = models.FloatField(default=0)
+    after_hours_hours_per_week = models.FloatField(default=0)
+    active_sites = models.PositiveIntegerField(default=1)
     sites_affected = models.PositiveIntegerField(default=0)
     sites = models.JSONField(default=list)
     breadth = models.FloatField(default=1)
@@ -82,9 +96,14 @@ class ProblemScore(models.Model):
 
 
 class ScoreHistory(models.Model):
-    """A point in a problem's score-and-rank history, written when either changes."""
+    """A point in a problem's score-and-rank history, written when either changes.
 
-    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="score_history")
+    Derived data, written only by the scoring pipeline for problems it has just read. It has no
+    foreign key in the database: a policy change adds a point for nearly every problem, and
+    checking 100,000 keys at commit cost as much as the re-rank itself (benchmarks/README.md).
+    Problems are never deleted by the application; Django's collector still cascades a delete."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="score_history", db_constraint=False)
     priority = models.FloatField()
     rank = models.PositiveIntegerField(null=True, blank=True)
     policy_version = models.PositiveIntegerField()

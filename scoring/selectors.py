@@ -14,12 +14,12 @@ from datetime import UTC, datetime
 from django.db import connection
 from django.utils.dateparse import parse_datetime
 
-from intake.models import Evidence, EvidenceKind, Problem, Site, SiteReport
+from intake.evidence_kinds import SCORED_KINDS
+from intake.models import Evidence, Problem, Site, SiteReport
 
-from .engine import Fact, Inputs, Policy, Report, SiteFacts
+from .engine import POLICY_WEIGHTS, Fact, Inputs, Policy, Report, SiteFacts
 from .models import JobState, PipelineCounter, ProblemScore, RerankJob, ScoringPolicy
-
-SCORED_KINDS = (EvidenceKind.TIME_STUDY, EvidenceKind.EHR_METRIC, EvidenceKind.COST_REPORT)
+from .ranking import pending_sql
 
 
 @dataclass(frozen=True)
@@ -44,13 +44,7 @@ def policy_versions(*, limit: int = 20) -> list[ScoringPolicy]:
 
 
 def policy_as_engine(policy: ScoringPolicy) -> Policy:
-    return Policy(
-        version=policy.version,
-        after_hours_weight=policy.after_hours_weight,
-        patient_weight=policy.patient_weight,
-        breadth_weight=policy.breadth_weight,
-        default_effort_weeks=policy.default_effort_weeks,
-    )
+    return Policy(version=policy.version, **{weight.name: getattr(policy, weight.name) for weight in POLICY_WEIGHTS})
 
 
 def site_facts() -> tuple[dict[int, SiteFacts], int]:
@@ -184,12 +178,11 @@ def score_inputs(
 def _stale_from(*, include_policy: bool) -> tuple[str, list]:
     """FROM and WHERE of "the problems whose score is pending" (p: the problem, s: its score)."""
     problem_table, score_table = Problem._meta.db_table, ProblemScore._meta.db_table
-    condition = "s.problem_id IS NULL OR s.inputs_version <> p.inputs_version"
-    params: list = []
-    if include_policy:
-        condition += " OR s.policy_version < %s"
-        params.append(policy_current().version)
-    return f"FROM {problem_table} p LEFT JOIN {score_table} s ON s.problem_id = p.id WHERE {condition}", params
+    # Pending (scoring.ranking): under any policy, or (a policy change being the re-rank's) under this one.
+    policy_version = policy_current().version if include_policy else 0
+    return f"FROM {problem_table} p LEFT JOIN {score_table} s ON s.problem_id = p.id WHERE {pending_sql()}", [
+        policy_version
+    ]
 
 
 def _stale_sql(*, include_policy: bool) -> tuple[str, list]:
@@ -232,28 +225,9 @@ def stale_summary() -> StaleSummary:
     return StaleSummary(problems=count, oldest_seconds=max(0.0, waited))
 
 
-def policy_stale_ids_after(*, after_id: int, policy_version: int, limit: int) -> list[int]:
-    """The next `limit` problem ids above `after_id` not yet scored under `policy_version` (keyset paging)."""
-    problem_table, score_table = Problem._meta.db_table, ProblemScore._meta.db_table
-    # A per-row primary-key lookup: the plan stays an index walk whatever the statistics say.
-    rows = _rows(
-        f"SELECT p.id FROM {problem_table} p WHERE p.id > %s"
-        f" AND COALESCE((SELECT s.policy_version FROM {score_table} s WHERE s.problem_id = p.id), 0) < %s"
-        " ORDER BY p.id LIMIT %s",
-        [after_id, policy_version, limit],
-    )
-    return [pid for (pid,) in rows]
-
-
 def policy_stale_exists(policy_version: int) -> bool:
     """Whether any stored score was computed under a policy older than `policy_version`."""
     return ProblemScore.objects.filter(policy_version__lt=policy_version).exists()
-
-
-def problems_scored_under(policy_version: int) -> tuple[int, int]:
-    """(problems scored under `policy_version` or later, all problems): a re-rank's done and total."""
-    done = ProblemScore.objects.filter(policy_version__gte=policy_version).count()
-    return done, Problem.objects.count()
 
 
 def rerank_job(job_id) -> RerankJob | None:
@@ -270,5 +244,5 @@ def rerank_jobs_unfinished() -> list[RerankJob]:
 
 
 def pipeline_counters() -> dict[str, int]:
-    """How many times each part of the pipeline ran (see services.PIPELINE_COUNTERS)."""
+    """How many times each part of the pipeline ran (see scoring.recompute: RUNS_TASK and the others)."""
     return dict(PipelineCounter.objects.values_list("name", "value"))

@@ -5,7 +5,7 @@ stage_reset, stage (per batch: COPY on PostgreSQL, the cheapest way to ship thou
 then apply_incremental (a recompute of some problems: only the ranks that can change are
 renumbered) or apply_full (a re-rank of all of them: one window over every open problem). Each
 score row is written once, with its rank, and a history point added where priority or rank
-changed. Callers hold the recompute lock (services.RECOMPUTE_LOCK_KEY) around the apply.
+changed. Callers hold the recompute lock (recompute.RECOMPUTE_LOCK_KEY) around the apply.
 Plain SQL that runs on PostgreSQL and on the SQLite of `make run`.
 """
 
@@ -22,32 +22,21 @@ from intake.models import OPEN_STATUSES
 
 from .engine import Policy, score
 from .models import ProblemScore, ScoreHistory
+from .ranking import place_sql, rank_order_sql
 from .selectors import score_inputs
 
-# Column order of the bulk score write; `sites` is JSON text.
-SCORE_COLUMNS = (
-    "problem_id",
-    "priority",
-    "value_hours_per_week",
-    "provider_hours_per_week",
-    "patient_hours_per_week",
-    "cost_hours_per_week",
-    "provider_hours_unweighted",
-    "sites_affected",
-    "sites",
-    "breadth",
-    "confidence",
-    "effort_weeks",
-    "effort_estimated",
-    "policy_version",
-    "inputs_version",
-    "is_open",
-    "created_at",
-    "scored_at",
+# The stored score's columns that come from the engine's Score, by name: every column of the
+# model but these (a policy change re-weighs the weighted ones from the parts: scoring.reweigh).
+NOT_FROM_THE_ENGINE = frozenset({"problem_id", "inputs_version", "is_open", "created_at", "rank", "scored_at"})
+SCORE_RESULT_FIELDS = tuple(
+    field.attname for field in ProblemScore._meta.concrete_fields if field.attname not in NOT_FROM_THE_ENGINE
 )
+# Column order of the bulk score write; `sites` is JSON text.
+SCORE_COLUMNS = ("problem_id", *SCORE_RESULT_FIELDS, "inputs_version", "is_open", "created_at", "scored_at")
 
 # The stored score's fields (everything but the problem, and the rank).
 SCORE_FIELDS = [c for c in SCORE_COLUMNS if c != "problem_id"]
+_SITES_AT = SCORE_RESULT_FIELDS.index("sites")
 
 
 def is_postgres() -> bool:
@@ -70,22 +59,12 @@ def score_rows(problem_ids: Sequence[int], *, policy: Policy, now: datetime) -> 
     rows = []
     for item in score_inputs(problem_ids):
         result = score(item.inputs, policy)
+        values = [getattr(result, name) for name in SCORE_RESULT_FIELDS]
+        values[_SITES_AT] = _sites_json(tuple(result.sites))
         rows.append(
             (
                 item.problem_id,
-                result.priority,
-                result.value_hours_per_week,
-                result.provider_hours_per_week,
-                result.patient_hours_per_week,
-                result.cost_hours_per_week,
-                result.provider_hours_unweighted,
-                result.sites_affected,
-                _sites_json(tuple(result.sites)),
-                result.breadth,
-                result.confidence,
-                result.effort_weeks,
-                result.effort_estimated,
-                result.policy_version,
+                *values,
                 item.inputs_version,
                 item.status in _OPEN,
                 item.created_at if postgres else adapt(item.created_at),
@@ -95,10 +74,11 @@ def score_rows(problem_ids: Sequence[int], *, policy: Policy, now: datetime) -> 
     return rows
 
 
-STAGE, PLACED = "scoring_stage", "scoring_placed"
+STAGE = "scoring_stage"
 _STAGE_TYPES = {
     "problem_id": "bigint",
     "sites_affected": "integer",
+    "active_sites": "integer",
     "sites": "jsonb",
     "effort_estimated": "boolean",
     "policy_version": "integer",
@@ -118,7 +98,6 @@ def stage_reset() -> None:
     columns += ", had_score boolean, old_priority double precision, old_rank integer"
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} ({columns})")
-        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {PLACED} (problem_id bigint, place integer)")
         cursor.execute(f"DELETE FROM {STAGE}")
 
 
@@ -135,73 +114,6 @@ def stage(rows: list[tuple]) -> None:
         else:
             placeholders = ", ".join(["%s"] * len(SCORE_COLUMNS))
             cursor.executemany(f"INSERT INTO {STAGE} ({columns}) VALUES ({placeholders})", rows)
-
-
-def apply_full(*, now: datetime) -> int:
-    """Apply the staged scores of a re-rank (typically every problem), with every open
-    problem's rank and the history, set-based: one window over all open problems, and each
-    score row written once, with its new rank. Under the recompute lock. Returns rows written."""
-    table, history = ProblemScore._meta.db_table, ScoreHistory._meta.db_table
-    score_columns = SCORE_FIELDS  # created_at too: the score copies the problem's, whatever it is now
-    with connection.cursor() as cursor:
-        # A staged row never replaces a score computed from newer inputs or under a newer policy
-        # (only possible when recomputes are not serialised, i.e. on SQLite).
-        cursor.execute(
-            f"DELETE FROM {STAGE} WHERE EXISTS (SELECT 1 FROM {table} s WHERE s.problem_id = {STAGE}.problem_id"
-            f" AND (s.inputs_version > {STAGE}.inputs_version OR s.policy_version > {STAGE}.policy_version))"
-        )
-        # The place of every open problem once the staged scores are in (the §4 rank order).
-        cursor.execute(f"DELETE FROM {PLACED}")
-        cursor.execute(
-            f"""
-            INSERT INTO {PLACED} (problem_id, place)
-            SELECT problem_id, ROW_NUMBER() OVER (ORDER BY priority DESC, created_at ASC, problem_id ASC)
-            FROM (
-                SELECT s.problem_id, COALESCE(t.priority, s.priority) AS priority, s.created_at,
-                       COALESCE(t.is_open, s.is_open) AS is_open
-                FROM {table} s LEFT JOIN {STAGE} t ON t.problem_id = s.problem_id
-                UNION ALL
-                SELECT t.problem_id, t.priority, t.created_at, t.is_open
-                FROM {STAGE} t WHERE NOT EXISTS (SELECT 1 FROM {table} s WHERE s.problem_id = t.problem_id)
-            ) AS scores
-            WHERE is_open
-            """
-        )
-        # History: a point for each staged problem whose priority or rank changes (or is new).
-        cursor.execute(
-            f"""
-            INSERT INTO {history} (problem_id, priority, rank, policy_version, at)
-            SELECT t.problem_id, t.priority, p.place, t.policy_version, %s
-            FROM {STAGE} t
-            LEFT JOIN {PLACED} p ON p.problem_id = t.problem_id
-            LEFT JOIN {table} s ON s.problem_id = t.problem_id
-            WHERE s.problem_id IS NULL OR s.priority <> t.priority
-               OR (s.rank IS NULL AND p.place IS NOT NULL) OR (s.rank IS NOT NULL AND p.place IS NULL)
-               OR s.rank <> p.place
-            """,
-            [connection.ops.adapt_datetimefield_value(now)],
-        )
-        columns = ", ".join(SCORE_COLUMNS)
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}, rank) SELECT {', '.join('t.' + c for c in SCORE_COLUMNS)}, p.place"
-            f" FROM {STAGE} t LEFT JOIN {PLACED} p ON p.problem_id = t.problem_id"
-            f" WHERE NOT EXISTS (SELECT 1 FROM {table} s WHERE s.problem_id = t.problem_id)"
-        )
-        inserted = cursor.rowcount
-        assignments = ", ".join(f"{c} = t.{c}" for c in score_columns)
-        cursor.execute(
-            f"UPDATE {table} SET {assignments}, rank = p.place"
-            f" FROM {STAGE} t LEFT JOIN {PLACED} p ON p.problem_id = t.problem_id"
-            f" WHERE {table}.problem_id = t.problem_id"
-        )
-        updated = cursor.rowcount
-        # Everyone else moves only when staged problems passed them.
-        cursor.execute(
-            f"UPDATE {table} SET rank = p.place FROM {PLACED} p"
-            f" WHERE {table}.problem_id = p.problem_id AND ({table}.rank IS NULL OR {table}.rank <> p.place)"
-        )
-        cursor.execute(f"UPDATE {table} SET rank = NULL WHERE NOT is_open AND rank IS NOT NULL")
-    return inserted + updated
 
 
 def moved_ranges(staged: list[tuple]) -> tuple[list[tuple[float, float]], int]:
@@ -234,7 +146,7 @@ def apply_incremental(*, now: datetime) -> int:
     """Apply a few staged scores, renumbering only the ranks that can change. Under the recompute lock.
 
     Relies on the stored ranks being exact before (every score write keeps them so; the sweep
-    repairs any drift with services.ranks_refresh). For each priority range of _moved_ranges, the open
+    repairs any drift with ranking.ranks_refresh). For each priority range of _moved_ranges, the open
     problems above it keep their ranks (no staged problem passed them), so the range is renumbered
     by one window starting after the rank of the last problem above it; problems between and below
     the ranges keep theirs, or all move by the change in the number of ranked problems.
@@ -256,19 +168,21 @@ def apply_incremental(*, now: datetime) -> int:
         columns = ", ".join(SCORE_COLUMNS)
         cursor.execute(
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {STAGE} t"
-            f" WHERE NOT EXISTS (SELECT 1 FROM {table} s WHERE s.problem_id = t.problem_id)"
+            # had_score, not a NOT EXISTS on the table being filled: planned when it was small, such an
+            # anti-join rescans the growing table for every row (a first scoring of 100,000 problems).
+            " WHERE NOT t.had_score"
         )
         written = cursor.rowcount
         assignments = ", ".join(f"{c} = t.{c}" for c in SCORE_FIELDS)
         cursor.execute(
             f"UPDATE {table} SET {assignments}, rank = CASE WHEN t.is_open THEN {table}.rank END"
-            f" FROM {STAGE} t WHERE {table}.problem_id = t.problem_id"
+            f" FROM {STAGE} t WHERE {table}.problem_id = t.problem_id AND t.had_score"
         )
         written += cursor.rowcount
         for lo, hi in ranges:
             cursor.execute(
                 f"SELECT rank FROM {table} WHERE is_open AND priority > %s"
-                " ORDER BY priority ASC, created_at DESC, problem_id DESC LIMIT 1",
+                f" ORDER BY {rank_order_sql(reverse=True)} LIMIT 1",
                 [hi],
             )
             above = cursor.fetchone()
@@ -276,9 +190,7 @@ def apply_incremental(*, now: datetime) -> int:
                 f"""
                 UPDATE {table} SET rank = ranked.place
                 FROM (
-                    SELECT problem_id, %s + ROW_NUMBER() OVER (
-                        ORDER BY priority DESC, created_at ASC, problem_id ASC
-                    ) AS place
+                    SELECT problem_id, %s + {place_sql()} AS place
                     FROM {table} WHERE is_open AND priority >= %s AND priority <= %s
                 ) AS ranked
                 WHERE {table}.problem_id = ranked.problem_id

@@ -21,7 +21,7 @@ from django.db import InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 from redis import Redis, RedisError
 
-from . import services
+from . import recompute
 
 logger = logging.getLogger(__name__)
 
@@ -93,23 +93,23 @@ def recompute_stale_task(self) -> int:
     """Recompute every problem whose inputs changed since its score (takes no arguments: the
     database says what is stale)."""
     _recompute_started()
-    return services.stale_scores_recompute(source=services.RUNS_TASK)
+    return recompute.stale_scores_recompute(source=recompute.RUNS_TASK)
 
 
 @shared_task(autoretry_for=DB_ERRORS, retry_backoff=True, retry_backoff_max=30, max_retries=3)
 def sweep_stale_task() -> int:
     """Periodic safety net (celery beat): recompute whatever is still stale, and resume a
     re-rank whose message was lost or whose worker died. A lost message only delays a recompute."""
-    scored = services.stale_scores_recompute(source=services.RUNS_SWEEP)
+    scored = recompute.stale_scores_recompute(source=recompute.RUNS_SWEEP)
     if scored:
         logger.info("sweep recomputed %d stale problem(s)", scored)
-    services.rerank_resume()
+    recompute.rerank_resume()
     return scored
 
 
 @shared_task(autoretry_for=DB_ERRORS, retry_backoff=True, retry_backoff_max=60, max_retries=10)
 def rerank_task(job_id: str) -> None:
-    services.rerank_run(job_id=job_id)
+    recompute.rerank_run(job_id=job_id)
 
 
 def rerank_enqueue(job_id) -> None:

@@ -2,14 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from intake.auth.sessions import not_user_activity
-from intake.models import Role
+from intake.forms import apply_refusal
+from intake.roles import Action, may, require
 
+from .engine import POLICY_WEIGHTS
 from .forms import PolicyForm
 from .models import JobState
 from .selectors import policy_current, policy_versions, rerank_job, rerank_job_latest
@@ -24,27 +26,25 @@ def _job_context(job) -> dict:
 
 @login_required
 def policy_page(request):
-    may_change = request.user.has_role(Role.PRODUCT_MANAGER)
+    may_change = may(request.user, Action.CHANGE_POLICY)
     if request.method == "POST":
-        if not may_change:
-            raise PermissionDenied("Only product managers change the scoring policy.")
+        require(request.user, Action.CHANGE_POLICY)
         form = PolicyForm(request.POST)
         if form.is_valid():
-            policy, job = policy_update(actor=request.user, **form.cleaned_data)
-            messages.success(request, f"Policy version {policy.version} is in force; every problem is being re-ranked.")
-            return redirect(f"{reverse('scoring-policy')}?job={job.pk}")
+            try:
+                policy, job = policy_update(actor=request.user, reason=form.cleaned_data["reason"], **form.weights())
+            except ValidationError as refusal:
+                apply_refusal(form, refusal)
+            else:
+                messages.success(
+                    request, f"Policy version {policy.version} is in force; every problem is being re-ranked."
+                )
+                return redirect(f"{reverse('scoring-policy')}?job={job.pk}")
     else:
         form = None
     current = policy_current()
     if may_change and form is None:
-        form = PolicyForm(
-            initial={
-                "after_hours_weight": current.after_hours_weight,
-                "patient_weight": current.patient_weight,
-                "breadth_weight": current.breadth_weight,
-                "default_effort_weeks": current.default_effort_weeks,
-            }
-        )
+        form = PolicyForm(initial={weight.name: value for weight, value in current.weights})
     job = None
     if request.GET.get("job"):
         try:
@@ -59,6 +59,7 @@ def policy_page(request):
         {
             "policy": current,
             "versions": policy_versions(),
+            "weights": POLICY_WEIGHTS,
             "form": form if may_change else None,
             **_job_context(job),
         },

@@ -57,7 +57,15 @@ def test_generator_writes_the_requested_sizes_with_a_long_tail_of_sites(tiny_ref
     assert 0.75 <= spread["share_at_one_or_two_sites"] <= 0.95
     assert spread["max_sites_per_problem"] >= 5
     assert 4.0 <= spread["reports_and_evidence_per_problem"] <= 6.0
-    assert set(spread["evidence_by_kind"]) == {"time_study", "ehr_metric", "cost_report", "survey", "note"}
+    assert set(spread["evidence_by_kind"]) == {
+        "time_study",
+        "ehr_metric",
+        "cost_report",
+        "after_hours_metric",
+        "revenue_report",
+        "survey",
+        "note",
+    }
     ranks = list(ProblemScore.objects.filter(rank__isnull=False).order_by("rank").values_list("rank", flat=True))
     assert ranks == list(range(1, counts["open_problems"] + 1))
 

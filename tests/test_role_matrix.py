@@ -111,7 +111,13 @@ def cases(world) -> dict[str, Case]:
         "policy change": Case(
             "put",
             "/api/v1/scoring/policy/",
-            {"after_hours_weight": 1, "patient_weight": 0.5, "breadth_weight": 1, "default_effort_weeks": 2},
+            {
+                "after_hours_weight": 1,
+                "patient_weight": 0.5,
+                "breadth_weight": 1,
+                "default_effort_weeks": 2,
+                "reason": "Quarterly review.",
+            },
             {Role.PRODUCT_MANAGER},
             202,
         ),

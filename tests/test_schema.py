@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
 
 from intake.models import Evidence, Role, Status
 from scoring.models import RerankJob
-from scoring.services import scores_recompute
+from scoring.recompute import scores_recompute
 from tests.factories import ProblemFactory, SiteReportFactory, api_token_key
 
 CHECKS = [

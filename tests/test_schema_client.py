@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from intake.models import Role, Status
-from scoring.services import scores_recompute
+from scoring.recompute import scores_recompute
 from tests.factories import ProblemFactory, SiteReportFactory, api_token_key
 
 ROOT = Path(__file__).resolve().parent.parent

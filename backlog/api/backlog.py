@@ -1,6 +1,6 @@
 """GET /api/v1/backlog/: the ranked backlog, the IT leads' hot path.
 
-One SQL query for the page (backlog.selectors.backlog_page returns plain dicts), no
+One SQL query for the page (backlog.selectors.keyset.backlog_page returns plain dicts), no
 serializer per row, JSON written by orjson. Keyset paging: a cursor is the position (rank,
 created_at, id) of the page's last (or first) row, so a page costs the same at any depth, plus
 that row's priority, where the reader starts walking the ranks' index (a JSON number: orjson
@@ -30,13 +30,14 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from intake.api.pagination import INVALID_CURSOR, PAGE_PARAMETERS, page_size_from
-from intake.api.renderers import OrjsonRenderer
-from intake.api.schema import READ, errors
-from intake.api.serializers import ID_MAX, INT32_MAX, SITE_CODE
+from api.fields import ID_MAX, INT32_MAX, SITE_CODE
+from api.pagination import INVALID_CURSOR, PAGE_PARAMETERS, page_size_from
+from api.renderers import OrjsonRenderer
+from api.schema import READ, errors
 from intake.models import Problem, Status, WorkflowArea
 
-from ..selectors import BACKLOG_COLUMNS, BacklogPosition, backlog_all, backlog_page
+from ..selectors.keyset import BacklogPosition, backlog_page
+from ..selectors.listing import BACKLOG_COLUMNS, backlog_all
 from .serializers import BacklogItemOut
 
 CSV_COLUMNS = (*BACKLOG_COLUMNS, "url")

@@ -10,19 +10,20 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from intake.api.permissions import MEASURERS, SUBMITTERS, TRIAGERS, roles_sentence, writers
-from intake.api.schema import READ, WRITE, errors
-from intake.models import EvidenceKind, Problem, Role
+from api.permissions import writers
+from api.schema import READ, WRITE, errors
+from intake.models import EvidenceKind, Problem
+from intake.numbers import REPORT_NUMBER_NAMES
+from intake.roles import Action, allowed_moves, evidence_action, require
 from intake.selectors import problems_similar
 from intake.services import ReportValues, evidence_add, problem_submit, site_report_upsert
 
-from ..selectors import problem_detail
-from ..services import UNSET, allowed_moves, outcome_answer, problem_merge, problem_triage
+from ..selectors.problem import problem_detail
+from ..services import UNSET, outcome_answer, problem_merge, problem_triage
 from .serializers import (
     EvidenceIn,
     EvidenceOut,
@@ -45,17 +46,17 @@ def problem_response(request, problem_id: int, *, code: int = status.HTTP_200_OK
     detail = problem_detail(problem_id)
     context = {
         "request": request,
-        "allowed_moves": allowed_moves(actor=request.user, status=detail.problem.status),
+        "allowed_moves": allowed_moves(request.user, detail.problem.status),
     }
     return Response(ProblemOut(detail, context=context).data, status=code, headers=headers)
 
 
 def _report_values(data: dict) -> ReportValues:
-    return ReportValues(**{name: data.pop(name) for name in ProblemIn.REPORT_FIELDS})
+    return ReportValues(**{name: data.pop(name) for name in REPORT_NUMBER_NAMES})
 
 
 class ProblemCreateView(APIView):
-    permission_classes = [writers(*SUBMITTERS)]
+    permission_classes = [writers(Action.SUBMIT)]
 
     @extend_schema(
         operation_id="problems_create",
@@ -78,7 +79,7 @@ class ProblemCreateView(APIView):
 
 
 class ProblemView(APIView):
-    permission_classes = [writers(*TRIAGERS)]
+    permission_classes = [writers(Action.TRIAGE)]
 
     @extend_schema(
         operation_id="problems_retrieve",
@@ -108,8 +109,6 @@ class ProblemView(APIView):
         given = ProblemChangeIn(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        if "decline_reason" in data and not request.user.has_role(Role.PRODUCT_MANAGER):
-            raise PermissionDenied("Only product managers decline problems.")
         problem_triage(
             problem_id=pk,
             actor=request.user,
@@ -123,7 +122,7 @@ class ProblemView(APIView):
 
 
 class SiteReportView(APIView):
-    permission_classes = [writers(*SUBMITTERS)]
+    permission_classes = [writers(Action.REPORT)]
 
     @extend_schema(
         operation_id="problems_site_reports_create",
@@ -161,8 +160,8 @@ class EvidenceView(APIView):
     )
     def post(self, request, pk: int):
         kind = request.data.get("kind") if isinstance(request.data, dict) else None
-        if kind in EvidenceKind.values and kind != EvidenceKind.NOTE and not request.user.has_role(*MEASURERS):
-            raise PermissionDenied(roles_sentence(MEASURERS) + " Anyone may add a note.")
+        if kind in EvidenceKind.values:
+            require(request.user, evidence_action(kind))  # before validation: a refused role learns no rules
         problem = get_object_or_404(Problem, pk=pk)
         given = EvidenceIn(data=request.data)
         given.is_valid(raise_exception=True)
@@ -171,7 +170,7 @@ class EvidenceView(APIView):
 
 
 class MergeView(APIView):
-    permission_classes = [writers(Role.PRODUCT_MANAGER)]
+    permission_classes = [writers(Action.MERGE)]
 
     @extend_schema(
         operation_id="problems_merge",
@@ -192,7 +191,7 @@ class MergeView(APIView):
 
 
 class OutcomeView(APIView):
-    permission_classes = [writers(*SUBMITTERS)]
+    permission_classes = [writers(Action.ANSWER_OUTCOME)]
 
     @extend_schema(
         operation_id="problems_outcomes_create",

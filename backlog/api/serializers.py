@@ -10,15 +10,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from intake.api.serializers import (
-    ID_MAX,
-    INT32_MAX,
-    RangeField,
-    ReportFieldsSerializer,
-    SiteCodeField,
-    StrictSerializer,
-    UsernameField,
-)
+from api.fields import ID_MAX, INT32_MAX, RangeField, SiteCodeField, StrictSerializer, UsernameField
+from intake.evidence_kinds import KINDS
 from intake.models import (
     NOTE_MAX,
     SOLUTION_MAX,
@@ -29,7 +22,10 @@ from intake.models import (
     Status,
     WorkflowArea,
 )
+from intake.numbers import EFFORT_WEEKS, LIKERT, MINUTES_SAVED_PER_SHIFT, REPORT_NUMBERS
 from intake.phi import phi_find, phi_message
+
+from ..models import OUTCOME_QUESTIONS
 
 # --- outputs -----------------------------------------------------------------------------
 
@@ -43,6 +39,9 @@ class ScoreFields(serializers.Serializer):
     provider_hours_per_week = serializers.FloatField(allow_null=True)
     patient_hours_per_week = serializers.FloatField(allow_null=True)
     cost_hours_per_week = serializers.FloatField(allow_null=True)
+    revenue_per_week = serializers.FloatField(
+        allow_null=True, help_text="Lost revenue a week: the latest revenue report per site, summed."
+    )
     sites_affected = serializers.IntegerField(allow_null=True)
     sites = serializers.ListField(child=serializers.CharField(), allow_null=True, help_text="Codes of the sites in R.")
     breadth = serializers.FloatField(allow_null=True)
@@ -216,6 +215,23 @@ class OutcomeOut(serializers.Serializer):
 
 # --- inputs ------------------------------------------------------------------------------
 
+# The six numbers of a site report (intake.numbers), as serializer fields with their defaults.
+_REPORT_NUMBER_FIELDS = {
+    number.name: RangeField(number.range, help_text=number.api_help)
+    if number.default is None
+    else RangeField(number.range, default=number.default, help_text=number.api_help)
+    for number in REPORT_NUMBERS
+}
+ReportFieldsSerializer = type(StrictSerializer)(
+    "ReportFieldsSerializer",
+    (StrictSerializer,),
+    {
+        "__module__": __name__,
+        "__doc__": "The six numbers of a site report (product.md §3), with their defaults.",
+        **_REPORT_NUMBER_FIELDS,
+    },
+)
+
 
 class ProblemIn(ReportFieldsSerializer):
     """Intake: the problem, the site it happens at, and that site's first report."""
@@ -236,53 +252,61 @@ class SiteReportIn(ReportFieldsSerializer):
     site = SiteCodeField()
 
 
+def _kinds_joined(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 class EvidenceIn(StrictSerializer):
+    """Evidence of one kind: what `value` measures, and whether a site or a sample size is needed,
+    depend on the kind."""
+
     kind = serializers.ChoiceField(EvidenceKind.choices)
     value = serializers.FloatField(
         required=False,
         allow_null=True,
-        help_text="time_study: minutes lost per occurrence (0 < v ≤ 240); ehr_metric: occurrences per "
-        "provider per shift (0 < v ≤ 200); cost_report: provider hours per week (0–10,000); "
-        "survey: frustration 1–5 (whole); note: none.",
+        help_text="; ".join(
+            f"{kind}: {rule.measures} ({rule.range.symbols}{', whole' if rule.range.whole else ''})"
+            if rule.range
+            else f"{kind}: none"
+            for kind, rule in KINDS.items()
+        )
+        + ".",
     )
-    site = SiteCodeField(required=False, allow_null=True, help_text="Required for ehr_metric and cost_report.")
+    site = SiteCodeField(
+        required=False,
+        allow_null=True,
+        help_text=f"Required for {_kinds_joined([kind for kind, rule in KINDS.items() if rule.site_required])}.",
+    )
     sample_size = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, max_value=INT32_MAX, help_text="time_study only (≥ 1)."
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=INT32_MAX,
+        help_text=f"{_kinds_joined([kind for kind, rule in KINDS.items() if rule.sample_size])} only (≥ 1).",
     )
     note = serializers.CharField(max_length=NOTE_MAX, allow_blank=True, default="")
 
-    # kind: (lowest, lowest excluded, highest, whole numbers only, what the value measures)
-    VALUE_RULES = {
-        EvidenceKind.TIME_STUDY: (0, True, 240, False, "minutes lost per occurrence"),
-        EvidenceKind.EHR_METRIC: (0, True, 200, False, "occurrences per provider per shift"),
-        EvidenceKind.COST_REPORT: (0, False, 10000, False, "provider hours per week the change would cost the site"),
-        EvidenceKind.SURVEY: (1, False, 5, True, "provider frustration"),
-    }
-    SITE_REQUIRED = {EvidenceKind.EHR_METRIC: "An EHR metric", EvidenceKind.COST_REPORT: "A cost report"}
-
     def validate(self, attrs: dict) -> dict:
-        kind, value = attrs["kind"], attrs.get("value")
+        rule, value = KINDS[attrs["kind"]], attrs.get("value")
         errors: dict[str, list[str]] = {}
-        if kind == EvidenceKind.NOTE:
+        if rule.range is None:
             if value is not None:
-                errors["value"] = ["A note has no value; write it in `note`."]
+                errors["value"] = [f"{rule.a_noun.capitalize()} has no value; write it in `note`."]
             if not attrs.get("note", "").strip():
                 errors["note"] = ["Write the note."]
         else:
-            low, low_open, high, whole, measures = self.VALUE_RULES[kind]
-            lower = f"more than {low:g}" if low_open else f"at least {low:g}"
-            number = "a whole number" if whole else "a number"
-            expected = f"{number} {lower} and at most {high:g} ({measures})"
+            expected = f"{rule.range.words} ({rule.measures})"
             if value is None:
                 errors["value"] = [f"Give the value: {expected}."]
-            elif (value <= low if low_open else value < low) or value > high or (whole and not value.is_integer()):
+            elif value not in rule.range:
                 errors["value"] = [f"Enter {expected}."]
-        if kind == EvidenceKind.TIME_STUDY and attrs.get("sample_size") is None:
-            errors["sample_size"] = ["A time study needs its sample size (at least 1)."]
-        if kind != EvidenceKind.TIME_STUDY and attrs.get("sample_size") is not None:
-            errors["sample_size"] = ["Only a time study has a sample size."]
-        if kind in self.SITE_REQUIRED and attrs.get("site") is None:
-            errors["site"] = [f"{self.SITE_REQUIRED[kind]} belongs to one site: give its code."]
+        if rule.sample_size and attrs.get("sample_size") is None:
+            errors["sample_size"] = [f"{rule.a_noun.capitalize()} needs its sample size (at least 1)."]
+        if not rule.sample_size and attrs.get("sample_size") is not None:
+            only = [KINDS[kind].a_noun for kind in KINDS if KINDS[kind].sample_size]
+            errors["sample_size"] = [f"Only {_kinds_joined(only)} has a sample size."]
+        if rule.site_required and attrs.get("site") is None:
+            errors["site"] = [f"{rule.a_noun[0].upper()}{rule.a_noun[1:]} belongs to one site: give its code."]
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
@@ -300,7 +324,7 @@ class ProblemChangeIn(StrictSerializer):
         max_length=NOTE_MAX, required=False, allow_blank=True, help_text="Required when declining."
     )
     effort_weeks = RangeField(
-        0, 520, low_open=True, required=False, allow_null=True, help_text="IT's estimate in weeks; null clears it."
+        EFFORT_WEEKS, required=False, allow_null=True, help_text="IT's estimate in weeks; null clears it."
     )
     external_ref = serializers.CharField(
         max_length=64, required=False, allow_blank=True, help_text="e.g. a Jira key such as IT-1234."
@@ -317,13 +341,15 @@ class MergeIn(StrictSerializer):
 class OutcomeIn(StrictSerializer):
     site = SiteCodeField(help_text="The site where you work.")
     better_care = serializers.IntegerField(
-        min_value=1, max_value=5, help_text="The change helps me deliver better care."
+        min_value=LIKERT.low, max_value=LIKERT.high, help_text=OUTCOME_QUESTIONS["better_care"] + "."
     )
-    less_frustrated = serializers.IntegerField(min_value=1, max_value=5, help_text="I am less frustrated.")
+    less_frustrated = serializers.IntegerField(
+        min_value=LIKERT.low, max_value=LIKERT.high, help_text=OUTCOME_QUESTIONS["less_frustrated"] + "."
+    )
     more_confident = serializers.IntegerField(
-        min_value=1, max_value=5, help_text="I feel more confident using the system."
+        min_value=LIKERT.low, max_value=LIKERT.high, help_text=OUTCOME_QUESTIONS["more_confident"] + "."
     )
-    minutes_saved_per_shift = RangeField(0, 240)
+    minutes_saved_per_shift = RangeField(MINUTES_SAVED_PER_SHIFT)
 
 
 class SimilarQuery(serializers.Serializer):

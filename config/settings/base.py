@@ -231,21 +231,21 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", str(256 * 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Expiring, hashed tokens checked against the database on every request (intake.auth).
-        "intake.auth.authentication.ApiTokenAuthentication",
+        "api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only, bounded by DATA_UPLOAD_MAX_MEMORY_SIZE (413), malformed → 400; written with orjson.
-    "DEFAULT_PARSER_CLASSES": ["intake.api.parsers.BoundedJSONParser"],
-    "DEFAULT_RENDERER_CLASSES": ["intake.api.renderers.OrjsonRenderer"],
-    # One error shape everywhere (intake.api.errors); backlog's layer adds VersionConflict → 409.
-    "EXCEPTION_HANDLER": "backlog.api.errors.api_exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.OrjsonRenderer"],
+    # One error shape everywhere, a stale `version` included (409).
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # Per client address (TRUSTED_PROXY_COUNT decides whether X-Forwarded-For counts) or per user.
     "DEFAULT_THROTTLE_CLASSES": [
-        "intake.auth.throttling.ClientAnonRateThrottle",
-        "intake.auth.throttling.ClientUserRateThrottle",
+        "api.throttling.ClientAnonRateThrottle",
+        "api.throttling.ClientUserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "60/min"),

@@ -1,6 +1,6 @@
 """Django's Redis cache that keeps answering from process memory while Redis is unreachable.
 
-The cache holds nothing that must survive: rate-limit counts (intake.auth.throttling). When Redis
+The cache holds nothing that must survive: rate-limit counts (api.throttling). When Redis
 stops answering, a request must not fail because of it. This backend then serves every call from
 a local in-memory cache for `RETRY_SECONDS` (default 5) before it tries Redis again, and logs the
 switch both ways. The price while Redis is down: each web process counts rate limits on its own,

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from intake.api.schema import READ, errors
+from api.schema import READ, errors
 from scoring.models import RerankJob
 
 

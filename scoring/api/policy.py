@@ -1,4 +1,7 @@
-"""GET /scoring/policy/ (anyone logged in) and PUT (product managers: new version, full re-rank)."""
+"""GET /scoring/policy/ (anyone logged in) and PUT (product managers: new version, full re-rank).
+
+The weights, their ranges and descriptions are the engine's Policy (scoring.engine.POLICY_WEIGHTS).
+"""
 
 from __future__ import annotations
 
@@ -8,30 +11,55 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from intake.api.permissions import writers
-from intake.api.schema import READ, WRITE, errors
-from intake.api.serializers import RangeField, StrictSerializer, UsernameField
-from intake.models import Role
+from api.fields import RangeField, StrictSerializer, UsernameField
+from api.permissions import writers
+from api.schema import READ, WRITE, errors
+from intake.models import NOTE_MAX
+from intake.roles import Action
+from scoring.engine import POLICY_WEIGHTS
 from scoring.selectors import policy_current
 from scoring.services import policy_update
 
 
-class PolicyOut(serializers.Serializer):
+def _serializer(name: str, base: type, fields: dict, doc: str) -> type:
+    return type(base)(name, (base,), {"__module__": __name__, "__doc__": doc, **fields})
+
+
+PolicyWeightsOut = _serializer(
+    "PolicyWeightsOut",
+    serializers.Serializer,
+    {weight.name: serializers.FloatField(help_text=weight.api_help) for weight in POLICY_WEIGHTS},
+    "The weights of a policy version.",
+)
+
+
+class PolicyOut(PolicyWeightsOut):
+    """The scoring policy: its weights, its version and why it changed."""
+
     version = serializers.IntegerField()
-    after_hours_weight = serializers.FloatField()
-    patient_weight = serializers.FloatField()
-    breadth_weight = serializers.FloatField()
-    default_effort_weeks = serializers.FloatField()
+    reason = serializers.CharField(allow_blank=True, help_text="Why the weights changed (empty for the default).")
     created_by = UsernameField(allow_null=True)
     created_at = serializers.DateTimeField()
 
 
-class PolicyIn(StrictSerializer):
-    after_hours_weight = RangeField(0, 10, help_text="Weight of after-hours time, 0–10 (default 0.5).")
-    patient_weight = RangeField(0, 10, help_text="Weight of patient waiting hours, 0–10 (default 0.25).")
-    breadth_weight = RangeField(0, 10, help_text="Weight of the number of sites affected, 0–10 (default 1.0).")
-    default_effort_weeks = RangeField(
-        0, 520, low_open=True, help_text="Effort assumed when IT has not estimated one, weeks (0 < e ≤ 520)."
+PolicyWeightsIn = _serializer(
+    "PolicyWeightsIn",
+    StrictSerializer,
+    {
+        weight.name: RangeField(weight.range, help_text=weight.api_help)
+        if not weight.optional
+        else RangeField(weight.range, required=False, help_text=f"{weight.api_help} Left out: unchanged.")
+        for weight in POLICY_WEIGHTS
+    },
+    "New weights.",
+)
+
+
+class PolicyIn(PolicyWeightsIn):
+    """New weights, and why they change."""
+
+    reason = serializers.CharField(
+        max_length=NOTE_MAX, help_text="Why the weights change; the policy history shows it (PHI-screened)."
     )
 
 
@@ -40,7 +68,7 @@ class PolicyChangedOut(PolicyOut):
 
 
 class PolicyView(APIView):
-    permission_classes = [writers(Role.PRODUCT_MANAGER)]
+    permission_classes = [writers(Action.CHANGE_POLICY)]
 
     @extend_schema(
         operation_id="scoring_policy_retrieve",
@@ -54,8 +82,8 @@ class PolicyView(APIView):
     @extend_schema(
         operation_id="scoring_policy_update",
         summary="Change the weights (product managers)",
-        description="Makes a new policy version and re-ranks every problem in the background. "
-        "Answers 202 with the new policy and the `job` to follow.",
+        description="Makes a new policy version, with the `reason` for the change, and re-ranks every "
+        "problem in the background. Answers 202 with the new policy and the `job` to follow.",
         request=PolicyIn,
         responses={202: PolicyChangedOut, **errors(*WRITE)},
         tags=["scoring"],

@@ -7,6 +7,7 @@ SCORE_FIELDS = [
     "provider_hours_per_week",
     "patient_hours_per_week",
     "cost_hours_per_week",
+    "revenue_per_week",
     "sites_affected",
     "sites",
     "breadth",

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from intake.models import Problem, Role, Status
-from scoring.services import scores_recompute
+from scoring.recompute import scores_recompute
 from tests.backlog.spec_fields import SCORE_FIELDS
 from tests.factories import ProblemFactory, SiteReportFactory
 

@@ -4,9 +4,10 @@ same order, from every position, forward and back, under every filter."""
 
 import pytest
 
-from backlog.selectors import BacklogPosition, _backlog_item, _page_rows_portable, _page_rows_postgresql
+from backlog.selectors.keyset import BacklogPosition, _page_rows_portable, _page_rows_postgresql
+from backlog.selectors.listing import backlog_item
 from intake.models import Status
-from scoring.services import scores_recompute
+from scoring.recompute import scores_recompute
 from tests.factories import ProblemFactory, SiteReportFactory
 
 FILTERS = [
@@ -57,7 +58,7 @@ def positions(rows):
 
 
 def read(reader, given, **where):
-    return [_backlog_item(row) for row in reader(given, **where)]
+    return [backlog_item(row) for row in reader(given, **where)]
 
 
 @pytest.mark.parametrize("filters", FILTERS)
@@ -68,7 +69,7 @@ def test_both_readers_agree_from_every_position(backlog, filters):
     assert everything, "the fixture must match every filter"
 
     assert read(_page_rows_postgresql, given, after=None, before=None, fetch=1000) == [
-        _backlog_item(row) for row in everything
+        backlog_item(row) for row in everything
     ]
     for position in positions(everything):
         for fetch in (1, 3, 1000):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from backlog.models import Outcome, TriageAudit
 from intake.models import Evidence, Problem, Role, SiteReport, Status
-from scoring.services import scores_recompute
+from scoring.recompute import scores_recompute
 from tests.backlog.spec_fields import SCORE_FIELDS
 from tests.factories import ProblemFactory, SiteReportFactory, UserFactory
 
@@ -487,3 +487,92 @@ def test_updated_at_moves_with_a_triage_write(api_as, pm, site):
 
     assert body["external_ref"] == "IT-9"
     assert datetime.fromisoformat(body["updated_at"]) >= before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_after_hours_metric_replaces_the_reported_share_at_its_site(api_as, users, site):
+    # Given a problem reported at NORTH (10 providers, 4 shifts): 3 min × 10 a shift, 20 % made up after hours
+    clinician, informatics = api_as(users[Role.CLINICIAN]), api_as(users[Role.INFORMATICS])
+    created = clinician.post("/api/v1/problems/", {**INTAKE, "after_hours_pct": 20}, format="json").json()
+    before = clinician.get(f"/api/v1/problems/{created['id']}/").json()["score"]
+    # 10 × 1 × 10 × 4 × 3 = 1200 min = 20 h; 20 % after hours: 20 + 0.5 × 4 = 22 h; confidence 0.5
+    assert (before["provider_hours_per_week"], before["confidence"]) == (pytest.approx(22.0), 0.5)
+
+    # When informatics posts what the EHR audit log measured there: 60 % of it after hours
+    response = informatics.post(
+        f"/api/v1/problems/{created['id']}/evidence/",
+        {"kind": "after_hours_metric", "value": 60, "site": "NORTH", "note": "Pajama time, last 30 days."},
+        format="json",
+    )
+
+    # Then the metric is stored, and the score (recomputed after commit) counts 60 %, measured
+    assert response.status_code == 201, response.json()
+    assert {k: response.json()[k] for k in ("kind", "site", "value", "sample_size")} == {
+        "kind": "after_hours_metric",
+        "site": "NORTH",
+        "value": 60.0,
+        "sample_size": None,
+    }
+    after = clinician.get(f"/api/v1/problems/{created['id']}/").json()["score"]
+    # 20 h, 60 % of it after hours: 20 + 0.5 × 12 = 26 h; confidence 0.5 + 0.2 (measured)
+    assert after["provider_hours_per_week"] == pytest.approx(26.0)
+    assert after["confidence"] == pytest.approx(0.7)
+    assert after["score_pending"] is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_revenue_report_counts_once_the_revenue_weight_says_what_money_is_worth(api_as, users, site):
+    # Given a problem at NORTH: 3 min × 10 a shift × 10 providers × 4 shifts = 20 h a week
+    clinician, pm = api_as(users[Role.CLINICIAN]), api_as(users[Role.PRODUCT_MANAGER])
+    pid = clinician.post("/api/v1/problems/", INTAKE, format="json").json()["id"]
+    before = clinician.get(f"/api/v1/problems/{pid}/").json()["score"]
+
+    # When a product manager reports what it costs NORTH in revenue: 1,500 a week
+    response = pm.post(
+        f"/api/v1/problems/{pid}/evidence/", {"kind": "revenue_report", "value": 1500, "site": "NORTH"}, format="json"
+    )
+
+    # Then the score carries it, and by default (revenue weight 0) the priority is exactly as before
+    assert response.status_code == 201, response.json()
+    reported = clinician.get(f"/api/v1/problems/{pid}/").json()["score"]
+    assert reported["revenue_per_week"] == 1500.0
+    assert (reported["priority"], reported["value_hours_per_week"]) == (before["priority"], 20.0)
+    listed = clinician.get("/api/v1/backlog/").json()["results"][0]
+    assert listed["revenue_per_week"] == 1500.0
+
+    # When the network decides 100 a week is worth an hour (0.01), with a reason
+    changed = pm.put(
+        "/api/v1/scoring/policy/",
+        {
+            "after_hours_weight": 0.5,
+            "patient_weight": 0.25,
+            "breadth_weight": 1.0,
+            "default_effort_weeks": 2.0,
+            "revenue_weight": 0.01,
+            "reason": "Finance values an hour of provider time at 100.",
+        },
+        format="json",
+    )
+
+    # Then value gains 15 hours: (20 + 15) × 1 × 0.5 / 2 = 8.75
+    assert changed.status_code == 202, changed.json()
+    weighted = clinician.get(f"/api/v1/problems/{pid}/").json()["score"]
+    assert weighted["value_hours_per_week"] == pytest.approx(35.0)
+    assert weighted["priority"] == pytest.approx(8.75)
+
+    # And back at 0 (a PUT that leaves revenue_weight out keeps it; this one sets it) the priority
+    # is exactly the first one
+    back = pm.put(
+        "/api/v1/scoring/policy/",
+        {
+            "after_hours_weight": 0.5,
+            "patient_weight": 0.25,
+            "breadth_weight": 1.0,
+            "default_effort_weeks": 2.0,
+            "revenue_weight": 0,
+            "reason": "Back to hours only.",
+        },
+        format="json",
+    )
+    assert back.status_code == 202
+    assert clinician.get(f"/api/v1/problems/{pid}/").json()["score"]["priority"] == before["priority"]

@@ -186,6 +186,8 @@ def test_several_refusals_come_together_with_unknown_fields(api_as, clinician, e
 MINUTES = "a number more than 0 and at most 240 (minutes lost per occurrence)"
 OCCURRENCES = "a number more than 0 and at most 200 (occurrences per provider per shift)"
 COST = "a number at least 0 and at most 10000 (provider hours per week the change would cost the site)"
+AFTER_HOURS = "a number at least 0 and at most 100 (share of the lost time made up after hours, %)"
+REVENUE = "a number at least 0 and at most 10000000 (money per week the problem costs the site)"
 SURVEY = "Enter a whole number at least 1 and at most 5 (provider frustration)."
 
 EVIDENCE_REFUSALS = [
@@ -234,6 +236,20 @@ EVIDENCE_REFUSALS = [
         {"kind": "cost_report", "value": 10000.5, "site": "NORTH"},
         {"value": [f"Enter {COST}."]},
     ),
+    (
+        {"kind": "after_hours_metric", "value": 30},
+        {"site": ["An after-hours metric belongs to one site: give its code."]},
+    ),
+    ({"kind": "after_hours_metric", "site": "NORTH"}, {"value": [f"Give the value: {AFTER_HOURS}."]}),
+    ({"kind": "after_hours_metric", "value": -0.5, "site": "NORTH"}, {"value": [f"Enter {AFTER_HOURS}."]}),
+    ({"kind": "after_hours_metric", "value": 100.5, "site": "NORTH"}, {"value": [f"Enter {AFTER_HOURS}."]}),
+    (
+        {"kind": "after_hours_metric", "value": 30, "site": "NORTH", "sample_size": 12},
+        {"sample_size": ["Only a time study has a sample size."]},
+    ),
+    ({"kind": "revenue_report", "value": 900}, {"site": ["A revenue report belongs to one site: give its code."]}),
+    ({"kind": "revenue_report", "value": -1, "site": "NORTH"}, {"value": [f"Enter {REVENUE}."]}),
+    ({"kind": "revenue_report", "value": 10_000_000.5, "site": "NORTH"}, {"value": [f"Enter {REVENUE}."]}),
     (
         {"kind": "survey", "value": 0},
         {"value": [SURVEY]},
@@ -290,6 +306,10 @@ def test_patient_information_in_a_note_is_refused_naming_the_field_and_where(api
         {"kind": "ehr_metric", "value": 200, "site": "NORTH"},
         {"kind": "cost_report", "value": 0, "site": "NORTH"},
         {"kind": "cost_report", "value": 10000, "site": "SOUTH"},
+        {"kind": "after_hours_metric", "value": 0, "site": "NORTH"},
+        {"kind": "after_hours_metric", "value": 100, "site": "SOUTH"},
+        {"kind": "revenue_report", "value": 0, "site": "NORTH"},
+        {"kind": "revenue_report", "value": 10_000_000, "site": "SOUTH"},
         {"kind": "survey", "value": 1},
         {"kind": "survey", "value": 5.0, "note": "Asked at huddle."},
         {"kind": "note", "note": "n" * 2000},

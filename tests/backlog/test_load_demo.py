@@ -133,7 +133,15 @@ def test_the_backlog_tells_a_story(demo):
     assert Problem.objects.filter(safety_concern=True).exclude(safety_details="").count() == 16
     assert Problem.objects.exclude(proposed_solution="").count() == 17
     kinds = set(Evidence.objects.values_list("kind", flat=True))
-    assert kinds == {"time_study", "ehr_metric", "cost_report", "survey", "note"}
+    assert kinds == {
+        "time_study",
+        "ehr_metric",
+        "cost_report",
+        "after_hours_metric",
+        "revenue_report",
+        "survey",
+        "note",
+    }
     # The demo clinician has problems of their own to follow
     assert Problem.objects.filter(submitted_by__username="clinician").count() >= 5
 

@@ -8,7 +8,7 @@ from backlog.models import Outcome, TriageAudit
 from backlog.services import problem_triage
 from intake.models import Evidence, Problem, Role, SiteReport, Status
 from scoring.models import ProblemScore
-from scoring.services import scores_recompute
+from scoring.recompute import scores_recompute
 from tests.factories import ProblemFactory, SiteReportFactory
 
 ME_TOO = {
@@ -94,7 +94,9 @@ def test_me_too_out_of_range_shows_the_error_on_the_field_and_keeps_the_input(cl
 
     assert response.status_code == 422
     form = response.context["forms"]["me_too"]
-    assert form.errors == {"minutes_lost_per_occurrence": ["Enter a number greater than 0."]}
+    assert form.errors == {
+        "minutes_lost_per_occurrence": ["Minutes lost each time: enter a number above 0 and at most 240."]
+    }
     html = response.content.decode()
     assert 'id="report_minutes_lost_per_occurrence_error"' in html
     assert 'name="after_hours_pct" value="35"' in html

@@ -7,10 +7,12 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from backlog.selectors import delivered_problems, outcome_summaries, problem_detail
+from backlog.selectors.outcomes import delivered_problems, outcome_summaries
+from backlog.selectors.problem import problem_detail
 from backlog.services import outcome_answer, problem_merge, problem_triage
 from intake.models import Role
 from intake.services import ReportValues, evidence_add, problem_submit, site_report_upsert
+from scoring.services import policy_update
 from tests.factories import SiteFactory, UserFactory
 
 ROLES = [Role.CLINICIAN, Role.INFORMATICS, Role.PRODUCT_MANAGER, Role.IT_LEAD, Role.ADMIN]
@@ -152,7 +154,8 @@ def test_evidence_kinds_follow_the_role(client, users, data, role, kinds):
     form = client.get(f"/problems/{data['top'].pk}/").context["forms"]["evidence"]
 
     offered = [value for value, _ in form.fields["kind"].choices]
-    assert offered == (kinds or ["time_study", "ehr_metric", "cost_report", "survey", "note"])
+    all_kinds = ["time_study", "ehr_metric", "cost_report", "after_hours_metric", "revenue_report", "survey", "note"]
+    assert offered == (kinds or all_kinds)
 
 
 @pytest.mark.django_db
@@ -175,6 +178,27 @@ def test_score_breakdown_adds_up_and_explains_the_formula(client, users, data):
     assert "counts 0.5 extra" in html
     assert "counts at 0.25 of provider time" in html
     assert f"= <strong>{score.value_hours_per_week:.1f} hours a week</strong> of net value" in html
+
+
+@pytest.mark.django_db
+def test_lost_revenue_shows_in_the_breakdown_once_it_is_weighed(client, users, data, other_site):
+    # Given the top problem costs SOUTH 1,200 a week in revenue, and the policy counts 0.005 hours per unit
+    pm, top = users[Role.PRODUCT_MANAGER], data["top"]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        evidence_add(problem=top, added_by=pm, kind="revenue_report", value=1200, site=other_site)
+        policy_update(actor=pm, reason="Finance: 200 a week is an hour.", revenue_weight=0.005)
+    client.force_login(users[Role.CLINICIAN])
+
+    # When the problem page is read
+    response = client.get(f"/problems/{top.pk}/")
+
+    # Then SOUTH's bar carries 1,200 × 0.005 = 6 hours of lost revenue, and the sum says so
+    bars = {bar.site: bar for bar in response.context["bars"]}
+    assert bars["SOUTH"].revenue_hours_weighted == pytest.approx(6.0)
+    assert bars["NORTH"].revenue_hours_weighted == 0
+    html = response.content.decode()
+    assert "+ 0.005 × 1200 lost revenue a week" in html
+    assert "<strong>1,200 a week</strong> in lost revenue at SOUTH" in " ".join(html.split())
 
 
 @pytest.mark.django_db

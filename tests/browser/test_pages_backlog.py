@@ -3,7 +3,7 @@
 import pytest
 
 from intake.models import Problem, Role
-from scoring.services import scores_recompute
+from scoring.recompute import scores_recompute
 from tests.factories import ProblemFactory, SiteReportFactory
 
 from .conftest import axe_serious_violations, screenshot

@@ -5,7 +5,7 @@ import pytest
 from backlog.services import problem_triage
 from intake.models import Role, SiteReport
 from intake.services import ReportValues, evidence_add, problem_submit
-from scoring.services import scores_recompute
+from scoring.recompute import scores_recompute
 
 from .conftest import axe_serious_violations, screenshot
 
@@ -51,9 +51,9 @@ def test_clinician_says_me_too_from_a_phone(phone_page, login, live_server, user
 
     phone_page.get_by_role("link", name="This happens at my site too").click()
     form = phone_page.locator("#me-too")
-    assert form.get_by_label("Your site").input_value() == "NORTH"
-    form.get_by_label("Minutes lost each time it happens").fill("3")
-    form.get_by_label("Times it happens per provider per shift").fill("8")
+    assert form.get_by_label("Your site", exact=True).input_value() == "NORTH"
+    form.get_by_label("Minutes lost each time").fill("3")
+    form.get_by_label("Times per shift, for one provider").fill("8")
     form.get_by_role("button", name="Add my site").click()
 
     phone_page.get_by_text("Your report for NORTH is added. The score is being recomputed.").wait_for()
@@ -69,15 +69,15 @@ def test_me_too_error_is_shown_on_the_field_and_keeps_the_numbers(phone_page, lo
     phone_page.goto(f"{live_server.url}/problems/{problem.pk}/#me-too")
     form = phone_page.locator("#me-too")
 
-    form.get_by_label("Minutes lost each time it happens").fill("500")
-    form.get_by_label("Times it happens per provider per shift").fill("8")
+    form.get_by_label("Minutes lost each time").fill("500")
+    form.get_by_label("Times per shift, for one provider").fill("8")
     form.get_by_role("button", name="Add my site").click()
 
-    field = phone_page.locator("#me-too").get_by_label("Minutes lost each time it happens")
-    phone_page.get_by_text("Ensure this value is less than or equal to 240.").wait_for()
+    field = phone_page.locator("#me-too").get_by_label("Minutes lost each time")
+    phone_page.get_by_text("Minutes lost each time: enter a number above 0 and at most 240.").wait_for()
     assert field.get_attribute("aria-invalid") == "true"
     assert field.input_value() == "500"
-    assert phone_page.locator("#me-too").get_by_label("Times it happens per provider per shift").input_value() == "8"
+    assert phone_page.locator("#me-too").get_by_label("Times per shift, for one provider").input_value() == "8"
     assert not SiteReport.objects.filter(reporter=users[Role.CLINICIAN]).exists()
     screenshot(phone_page, "pages-problem-me-too-error-phone")
 

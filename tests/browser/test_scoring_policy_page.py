@@ -21,6 +21,7 @@ def test_a_product_manager_changes_the_weights_and_sees_the_rerank_done(page, lo
 
     page.get_by_label("After-hours weight").fill("1")
     page.get_by_label("Breadth weight").fill("2.5")
+    page.get_by_label("Why the change").fill("Shared problems first, as the network board decided.")
     page.get_by_role("button", name="Save and re-rank").click()
 
     expect(page.get_by_text("Policy version 2 is in force; every problem is being re-ranked.")).to_be_visible()
@@ -28,6 +29,7 @@ def test_a_product_manager_changes_the_weights_and_sees_the_rerank_done(page, lo
     expect(page.get_by_text("Done: 3 of 3 problems re-ranked")).to_be_visible()
     policy = ScoringPolicy.objects.get(version=2)
     assert (policy.after_hours_weight, policy.breadth_weight, policy.patient_weight) == (1.0, 2.5, 0.25)
+    expect(page.get_by_role("cell", name="Shared problems first, as the network board decided.")).to_be_visible()
     assert axe_serious_violations(page) == []
     screenshot(page, "scoring-policy-changed")
 

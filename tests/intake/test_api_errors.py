@@ -99,7 +99,13 @@ def test_a_remembered_user_still_has_its_roles_and_writes(api_as, users, site):
 
     response = pm.put(
         "/api/v1/scoring/policy/",
-        {"after_hours_weight": 1, "patient_weight": 0.5, "breadth_weight": 1, "default_effort_weeks": 2},
+        {
+            "after_hours_weight": 1,
+            "patient_weight": 0.5,
+            "breadth_weight": 1,
+            "default_effort_weeks": 2,
+            "reason": "Quarterly review.",
+        },
         format="json",
     )
 

@@ -33,7 +33,7 @@ def as_clinician(client, clinician):
 
 
 def post(client, site, **changes):
-    data = {**VALID, "site": str(site.pk)}
+    data = {**VALID, "site": site.code}
     data.update(changes)
     return client.post(reverse("intake"), data)
 
@@ -50,7 +50,7 @@ def test_clinician_sees_the_problem_first_form_in_plain_language(as_clinician, s
     assert 'aria-describedby="id_title_helptext"' in html
     assert 'id="id_title_helptext"' in html
     # the home site is chosen by default; htmx follows the title and statement, debounced
-    assert f'<option value="{site.pk}" selected>' in html
+    assert f'<option value="{site.code}" selected>' in html
     assert html.count('hx-trigger="keyup changed delay:400ms"') == 2
 
 
@@ -209,7 +209,7 @@ def test_every_free_text_field_is_screened(as_clinician, site):
     ],
 )
 def test_each_field_is_validated_with_a_message_naming_it(as_clinician, site, field, value, message):
-    response = as_clinician.post(reverse("intake"), {**VALID, "site": str(site.pk), field: value})
+    response = as_clinician.post(reverse("intake"), {**VALID, "site": site.code, field: value})
 
     assert response.status_code == 200
     assert Problem.objects.count() == 0

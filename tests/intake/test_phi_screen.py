@@ -406,7 +406,7 @@ def test_an_api_refusal_names_the_kind_and_where_and_nothing_of_the_identifier_i
 def test_the_intake_form_refuses_a_last_first_name_on_its_field_and_logs_nothing_of_it(client, clinician, site, caplog):
     client.force_login(clinician)
     data = {
-        "site": str(site.pk),
+        "site": site.code,
         "title": "Wristband labels print the wrong patient",
         "statement": "The label printer put HERNÁNDEZ, JOSÉ on the wrong wristband.",
         "workflow_area": "other",

@@ -118,7 +118,7 @@ def as_clinician(client, clinician):
 def test_the_panel_lists_similar_problems_with_status_sites_safety_and_a_join_button(as_clinician, backlog, site):
     response = as_clinician.post(
         reverse("intake-similar"),
-        {"title": "Allergy list does not show", "statement": "", "site": site.pk},
+        {"title": "Allergy list does not show", "statement": "", "site": site.code},
         HTTP_HX_REQUEST="true",
     )
 
@@ -139,7 +139,7 @@ def test_the_panel_lists_similar_problems_with_status_sites_safety_and_a_join_bu
 def test_the_panel_costs_the_same_number_of_queries_for_one_or_many_results(as_clinician, backlog, site, clinician):
     def queries_for(title):
         with CaptureQueriesContext(connection) as captured:
-            as_clinician.post(reverse("intake-similar"), {"title": title, "site": site.pk})
+            as_clinician.post(reverse("intake-similar"), {"title": title, "site": site.code})
         return len(captured)
 
     one = queries_for("Label printer jams")
@@ -179,7 +179,7 @@ def test_joining_adds_a_site_report_with_the_numbers_typed_so_far_and_lands_on_t
         reverse("intake-join", args=[strep.pk]),
         {
             "title": "Strep results slow",
-            "site": other_site.pk,
+            "site": other_site.code,
             "minutes_lost_per_occurrence": "5",
             "occurrences_per_shift": "3",
             "patient_wait_minutes": "10",
@@ -197,7 +197,7 @@ def test_joining_adds_a_site_report_with_the_numbers_typed_so_far_and_lands_on_t
 def test_joining_without_numbers_asks_for_them_and_never_invents_any(as_clinician, backlog, clinician, site):
     strep = backlog["strep"]
 
-    asked = as_clinician.post(reverse("intake-join", args=[strep.pk]), {"site": site.pk})
+    asked = as_clinician.post(reverse("intake-join", args=[strep.pk]), {"site": site.code})
 
     assert asked.status_code == 200
     assert not SiteReport.objects.filter(reporter=clinician).exists()
@@ -210,7 +210,7 @@ def test_joining_without_numbers_asks_for_them_and_never_invents_any(as_clinicia
 
     answered = as_clinician.post(
         reverse("intake-join", args=[strep.pk]),
-        {"site": site.pk, "minutes_lost_per_occurrence": "2", "occurrences_per_shift": "8"},
+        {"site": site.code, "minutes_lost_per_occurrence": "2", "occurrences_per_shift": "8"},
     )
     assert answered.status_code == 302
     assert SiteReport.objects.get(problem=strep, reporter=clinician).occurrences_per_shift == 8
@@ -222,7 +222,7 @@ def test_numbers_asked_inline_in_the_panel_win_over_the_empty_form_fields(as_cli
     as_clinician.post(
         reverse("intake-join", args=[strep.pk]),
         {
-            "site": site.pk,
+            "site": site.code,
             "minutes_lost_per_occurrence": "",
             "occurrences_per_shift": "",
             "join-minutes_lost_per_occurrence": "7",
@@ -237,7 +237,7 @@ def test_numbers_asked_inline_in_the_panel_win_over_the_empty_form_fields(as_cli
 def test_joining_a_merged_problem_points_to_its_target(as_clinician, backlog, site):
     response = as_clinician.post(
         reverse("intake-join", args=[backlog["merged"].pk]),
-        {"site": site.pk, "minutes_lost_per_occurrence": "2", "occurrences_per_shift": "8"},
+        {"site": site.code, "minutes_lost_per_occurrence": "2", "occurrences_per_shift": "8"},
     )
 
     assert response.status_code == 200
@@ -250,6 +250,6 @@ def test_it_leads_cannot_join(client, users, backlog, site):
     client.force_login(users["it_lead"])
     response = client.post(
         reverse("intake-join", args=[backlog["strep"].pk]),
-        {"site": site.pk, "minutes_lost_per_occurrence": "2", "occurrences_per_shift": "8"},
+        {"site": site.code, "minutes_lost_per_occurrence": "2", "occurrences_per_shift": "8"},
     )
     assert response.status_code == 403

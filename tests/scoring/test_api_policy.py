@@ -9,6 +9,7 @@ from scoring.models import JobState, RerankJob, ScoringPolicy
 from tests.factories import ProblemFactory, SiteReportFactory
 
 WEIGHTS = {"after_hours_weight": 1.0, "patient_weight": 0.5, "breadth_weight": 2.0, "default_effort_weeks": 4.0}
+REASON = "Weigh patient waiting more, as the network board decided."
 
 
 @pytest.mark.django_db
@@ -23,6 +24,8 @@ def test_everyone_reads_the_policy_in_force(api_as, clinician):
         "patient_weight": 0.25,
         "breadth_weight": 1.0,
         "default_effort_weeks": 2.0,
+        "revenue_weight": 0.0,
+        "reason": "",
         "created_by": None,
     }
 
@@ -34,7 +37,7 @@ def test_a_product_manager_changes_the_weights_and_gets_a_job(api_as, users, sit
     client = api_as(users[Role.PRODUCT_MANAGER])
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.put("/api/v1/scoring/policy/", WEIGHTS, format="json")
+        response = client.put("/api/v1/scoring/policy/", {**WEIGHTS, "reason": REASON}, format="json")
 
     assert response.status_code == 202, response.json()
     body = response.json()
@@ -56,7 +59,7 @@ def test_a_product_manager_changes_the_weights_and_gets_a_job(api_as, users, sit
 def test_a_job_not_started_yet_is_queued(api_as, users):
     client = api_as(users[Role.PRODUCT_MANAGER])
 
-    job_id = client.put("/api/v1/scoring/policy/", WEIGHTS, format="json").json()["job"]
+    job_id = client.put("/api/v1/scoring/policy/", {**WEIGHTS, "reason": REASON}, format="json").json()["job"]
 
     assert client.get(f"/api/v1/jobs/{job_id}/").json()["state"] == JobState.QUEUED
 
@@ -73,7 +76,9 @@ def test_a_job_not_started_yet_is_queued(api_as, users):
 )
 @pytest.mark.django_db
 def test_weights_out_of_range_are_refused(api_as, users, change, errors):
-    response = api_as(users[Role.PRODUCT_MANAGER]).put("/api/v1/scoring/policy/", {**WEIGHTS, **change}, format="json")
+    response = api_as(users[Role.PRODUCT_MANAGER]).put(
+        "/api/v1/scoring/policy/", {**WEIGHTS, "reason": REASON, **change}, format="json"
+    )
 
     assert response.status_code == 400
     assert response.json() == errors
@@ -83,7 +88,9 @@ def test_weights_out_of_range_are_refused(api_as, users, change, errors):
 
 @pytest.mark.django_db
 def test_a_put_must_carry_every_weight(api_as, users):
-    response = api_as(users[Role.PRODUCT_MANAGER]).put("/api/v1/scoring/policy/", {"patient_weight": 1}, format="json")
+    response = api_as(users[Role.PRODUCT_MANAGER]).put(
+        "/api/v1/scoring/policy/", {"patient_weight": 1, "reason": REASON}, format="json"
+    )
 
     assert response.status_code == 400
     assert response.json() == {
@@ -99,3 +106,22 @@ def test_an_unknown_job_is_404(api_as, clinician):
 
     assert response.status_code == 404
     assert response.json() == {"detail": "No RerankJob matches the given query."}
+
+
+@pytest.mark.django_db
+def test_a_change_needs_a_reason_and_a_put_without_the_revenue_weight_keeps_it(api_as, users):
+    client = api_as(users[Role.PRODUCT_MANAGER])
+
+    no_reason = client.put("/api/v1/scoring/policy/", WEIGHTS, format="json")
+    with_revenue = client.put("/api/v1/scoring/policy/", {**WEIGHTS, "revenue_weight": 0.005, "reason": REASON})
+    without = client.put("/api/v1/scoring/policy/", {**WEIGHTS, "reason": "Only the hours change."}, format="json")
+
+    assert no_reason.status_code == 400
+    assert no_reason.json() == {"reason": ["This field is required."]}
+    assert (with_revenue.status_code, without.status_code) == (202, 202)
+    assert (with_revenue.json()["revenue_weight"], without.json()["revenue_weight"]) == (0.005, 0.005)
+    assert [(p.version, p.reason) for p in ScoringPolicy.objects.order_by("version")] == [
+        (1, ""),
+        (2, REASON),
+        (3, "Only the hours change."),
+    ]

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from intake.evidence_kinds import EvidenceKind
 from scoring.engine import (
     COST_REPORT,
     EHR_METRIC,
@@ -180,6 +181,47 @@ def test_an_ehr_metric_at_another_site_does_not_apply():
     assert only_site(result).occurrences_per_shift == 4
 
 
+# --- after-hours metrics --------------------------------------------------------------------------
+
+
+def after_hours(value: float, *, site: str, order: int, day: int = 0) -> Fact:
+    return fact(EvidenceKind.AFTER_HOURS_METRIC, value, order=order, site=site, day=day)
+
+
+def test_the_latest_after_hours_metric_at_a_site_replaces_the_reported_share():
+    # Given NORTH's reports of 10 % and 30 % after hours (median 20 %), and the EHR audit log's
+    # measured shares 60 % (day 0), 40 % (day 2, the latest) and 80 % (day 1); SOUTH has no metric
+    north, south = site("NORTH", providers=12, shifts=3.5), site("SOUTH", providers=10)
+    reports = [
+        report("NORTH", m=2.5, f=6, providers_affected_pct=50, after_hours_pct=10),
+        report("NORTH", m=2.5, f=6, providers_affected_pct=50, after_hours_pct=30),
+        report("SOUTH", m=1, f=6, after_hours_pct=50),
+    ]
+    evidence = [
+        after_hours(60, site="NORTH", order=1, day=0),
+        after_hours(40, site="NORTH", order=2, day=2),
+        after_hours(80, site="NORTH", order=3, day=1),
+    ]
+    result = score(inputs(reports, evidence, sites=[north, south]), DEFAULT)
+    by_site = {b.site: b for b in result.per_site}
+    # Then NORTH counts 40 % (the latest), SOUTH its own reported 50 %
+    assert (by_site["NORTH"].after_hours_pct, by_site["SOUTH"].after_hours_pct) == (40, 50)
+    # NORTH: 12 × 0.5 × 6 × 3.5 × 2.5 = 315 min, 40 % after hours: 315 × (1 + 0.5 × 0.40) = 378
+    assert by_site["NORTH"].weighted_minutes == pytest.approx(378)
+    # SOUTH: 10 × 1 × 6 × 4 × 1 = 240 min, 50 % after hours: 240 × 1.25 = 300
+    assert by_site["SOUTH"].weighted_minutes == pytest.approx(300)
+    # after-hours hours = (315 × 0.40 + 240 × 0.50) / 60 = 4.1; provider hours = 555 / 60 + 0.5 × 4.1 = 11.3
+    assert result.after_hours_hours_per_week == pytest.approx(4.1)
+    assert result.provider_hours_per_week == pytest.approx(11.3)
+
+
+def test_an_after_hours_metric_counts_as_measured_and_at_another_site_does_not_apply():
+    # SOUTH's metric leaves NORTH's reported 0 %; but it is measured evidence: confidence 0.5 + 0.2
+    result = score(inputs([report("NORTH", m=2, f=3)], [after_hours(90, site="SOUTH", order=1)]), DEFAULT)
+    assert only_site(result).after_hours_pct == 0
+    assert result.confidence == pytest.approx(0.7)
+
+
 # --- medians of p, a, w, v -----------------------------------------------------------------------
 
 
@@ -277,6 +319,41 @@ def test_the_latest_cost_report_per_site_counts_summed_over_sites_including_site
     # priority = 5 × 1 × 0.5 / 2 = 1.25 (cost reports are not measurements: no confidence bonus)
     assert result.confidence == 0.5
     assert result.priority == 1.25
+
+
+def revenue(value: float, *, site: str, order: int, day: int = 0) -> Fact:
+    return fact(EvidenceKind.REVENUE_REPORT, value, order=order, site=site, day=day)
+
+
+def test_the_latest_revenue_report_per_site_counts_and_weighs_by_the_revenue_weight():
+    # Given NORTH loses 10 × 1 × 6 × 4 × 3 / 60 = 12 h a week, and revenue reports: NORTH 900 then
+    # 600 (the latest), SOUTH (not in R) 400
+    evidence = [
+        revenue(900, site="NORTH", order=1, day=0),
+        revenue(600, site="NORTH", order=2, day=1),
+        revenue(400, site="SOUTH", order=3),
+    ]
+    reports = [report("NORTH", m=3, f=6)]
+    # Then revenue = 600 + 400 = 1000 a week, which by default (weight 0) leaves value at 12 h
+    default = score(inputs(reports, evidence), DEFAULT)
+    assert default.revenue_per_week == 1000
+    assert (default.value_hours_per_week, default.priority) == (12, 12 * 0.5 / 2)
+    assert default.confidence == 0.5  # revenue reports are not measurements
+    # and a weight of 0.01 hours per unit a week adds 10 hours: value 22, priority 22 × 0.5 / 2
+    weighted = score(inputs(reports, evidence), Policy(revenue_weight=0.01))
+    assert weighted.value_hours_per_week == pytest.approx(22)
+    assert weighted.priority == pytest.approx(5.5)
+
+
+def test_a_revenue_weight_of_zero_leaves_every_number_as_without_revenue():
+    reports = [report("NORTH", m=2.5, f=6, after_hours_pct=40, patient_wait_minutes=5, visits_affected_pct=10)]
+    costs = [cost(3, site="NORTH", order=1)]
+    without = score(inputs(reports, costs), DEFAULT)
+    with_revenue = score(inputs(reports, [*costs, revenue(123456.78, site="NORTH", order=2)]), DEFAULT)
+    assert (with_revenue.value_hours_per_week, with_revenue.priority) == (
+        without.value_hours_per_week,
+        without.priority,
+    )
 
 
 def test_cost_reports_in_the_same_instant_are_ordered_by_id():

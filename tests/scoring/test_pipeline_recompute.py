@@ -20,7 +20,7 @@ from backlog.services import problem_merge, problem_triage
 from intake.models import Problem, Role
 from intake.services import ReportValues, evidence_add, site_report_upsert, site_update
 from intake.stale import problems_mark_stale
-from scoring import services
+from scoring import recompute, services
 from scoring.models import JobState, PipelineCounter, ProblemScore, RerankJob, ScoreHistory
 from scoring.selectors import input_stale_problem_ids, policy_current, score_inputs, stale_problem_ids
 from tests.factories import SiteFactory, UserFactory
@@ -107,8 +107,8 @@ def test_every_change_is_recomputed_after_commit_to_exactly_the_pure_score_and_r
 def test_recomputing_twice_gives_identical_numbers(network):
     before = stored_scores()
 
-    services.scores_recompute(problem_ids=Problem.objects.values_list("id", flat=True))
-    services.scores_recompute(problem_ids=Problem.objects.values_list("id", flat=True))
+    recompute.scores_recompute(problem_ids=Problem.objects.values_list("id", flat=True))
+    recompute.scores_recompute(problem_ids=Problem.objects.values_list("id", flat=True))
 
     assert stored_scores() == before
 
@@ -152,10 +152,15 @@ def test_a_site_leaving_the_network_and_a_policy_change_make_every_problem_stale
     assert input_stale_problem_ids() == every
     assert notified == [None]
 
-    services.scores_recompute(problem_ids=every)
+    recompute.scores_recompute(problem_ids=every)
     assert stale_problem_ids() == []
     services.policy_update(
-        actor=None, after_hours_weight=1.0, patient_weight=0.25, breadth_weight=1.0, default_effort_weeks=2.0
+        reason="A test of the re-rank.",
+        actor=None,
+        after_hours_weight=1.0,
+        patient_weight=0.25,
+        breadth_weight=1.0,
+        default_effort_weeks=2.0,
     )  # in-process: the re-rank runs right after commit
     assert stale_problem_ids() == []
     assert set(ProblemScore.objects.values_list("policy_version", flat=True)) == {2}
@@ -166,18 +171,18 @@ def test_the_stale_recompute_picks_up_everything_stale_in_one_run_and_counts_it(
     informatics = users[Role.INFORMATICS]
     for name in ("big", "middle", "small"):
         evidence_add(problem=network[name], added_by=informatics, kind="time_study", value=2.5, sample_size=3)
-    runs, scored = counter(services.RUNS_RECOMPUTE), counter(services.PROBLEMS_SCORED)
+    runs, scored = counter(recompute.RUNS_RECOMPUTE), counter(recompute.PROBLEMS_SCORED)
 
-    count = services.stale_scores_recompute(source=services.RUNS_TASK)
+    count = recompute.stale_scores_recompute(source=recompute.RUNS_TASK)
 
     assert count == 3
-    assert (counter(services.RUNS_RECOMPUTE), counter(services.PROBLEMS_SCORED)) == (runs + 1, scored + 3)
-    assert counter(services.RUNS_TASK) == 1
+    assert (counter(recompute.RUNS_RECOMPUTE), counter(recompute.PROBLEMS_SCORED)) == (runs + 1, scored + 3)
+    assert counter(recompute.RUNS_TASK) == 1
     assert stored_scores() == expected_scores()
     # and a duplicate run finds nothing to do and changes nothing
     before = stored_scores()
-    assert services.stale_scores_recompute(source=services.RUNS_TASK) == 0
-    assert (counter(services.RUNS_TASK), counter(services.RUNS_RECOMPUTE)) == (2, runs + 1)
+    assert recompute.stale_scores_recompute(source=recompute.RUNS_TASK) == 0
+    assert (counter(recompute.RUNS_TASK), counter(recompute.RUNS_RECOMPUTE)) == (2, runs + 1)
     assert stored_scores() == before
 
 
@@ -194,7 +199,7 @@ def test_history_gets_a_point_when_priority_or_rank_changes_and_none_otherwise(n
     assert (ScoreHistory.objects.filter(problem=small).count(), last.rank) == (points + 1, 1)
     assert stored_ranks()[middle.pk] == 3
     total = ScoreHistory.objects.count()
-    services.scores_recompute(problem_ids=[small.pk])
+    recompute.scores_recompute(problem_ids=[small.pk])
     assert ScoreHistory.objects.count() == total
 
 
@@ -204,7 +209,7 @@ def test_a_recompute_that_raced_a_newer_write_leaves_the_problem_stale(network, 
     middle = network["middle"]
     problems_mark_stale(problem_ids=[middle.pk])
     settings.SCORE_TEST_PAUSE_SECONDS = 1.5
-    racing = threading.Thread(target=lambda: (services.scores_recompute(problem_ids=[middle.pk]), connection.close()))
+    racing = threading.Thread(target=lambda: (recompute.scores_recompute(problem_ids=[middle.pk]), connection.close()))
     racing.start()
     while not _recompute_paused_after_reading_inputs():
         time.sleep(0.02)
@@ -221,7 +226,7 @@ def test_a_recompute_that_raced_a_newer_write_leaves_the_problem_stale(network, 
     assert input_stale_problem_ids() == [middle.pk]
     # and the next recompute includes the evidence
     settings.SCORE_TEST_PAUSE_SECONDS = 0
-    services.stale_scores_recompute(source=services.RUNS_TASK)
+    recompute.stale_scores_recompute(source=recompute.RUNS_TASK)
     assert stored_scores() == expected_scores()
     # SOUTH: 6 providers × 100% × 5/shift × 4 shifts × the study's 9 min = 1080 min = 18 h
     assert ProblemScore.objects.get(problem=middle).provider_hours_per_week == 18.0
@@ -234,7 +239,7 @@ def _recompute_paused_after_reading_inputs() -> bool:
             "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
             " WHERE l.locktype = 'advisory' AND l.granted AND l.objid = %s AND a.pid <> pg_backend_pid()"
             " AND a.state = 'idle in transaction' AND a.query LIKE 'COPY scoring_stage%%'",
-            [services.RECOMPUTE_LOCK_KEY],
+            [recompute.RECOMPUTE_LOCK_KEY],
         )
         return cursor.fetchone()[0] > 0
 
@@ -243,7 +248,12 @@ def _recompute_paused_after_reading_inputs() -> bool:
 def test_a_policy_change_reranks_every_problem_and_the_job_reports_it(network, pm):
     # When a product manager changes the policy (in-process: the re-rank runs after commit)
     policy, job = services.policy_update(
-        actor=pm, after_hours_weight=2.0, patient_weight=1.0, breadth_weight=0.5, default_effort_weeks=3.0
+        reason="A test of the re-rank.",
+        actor=pm,
+        after_hours_weight=2.0,
+        patient_weight=1.0,
+        breadth_weight=0.5,
+        default_effort_weeks=3.0,
     )
 
     # Then every problem is scored under it, exactly, and the job is done with done = total
@@ -251,21 +261,26 @@ def test_a_policy_change_reranks_every_problem_and_the_job_reports_it(network, p
     assert (job.state, job.done, job.total, job.policy_version) == (JobState.DONE, 5, 5, policy.version)
     assert stored_scores() == expected_scores()
     assert stale_problem_ids() == []
-    assert counter(services.RERANK_RUNS) == 1
+    assert counter(recompute.RERANK_RUNS) == 1
 
 
 @pytest.mark.django_db(transaction=True)
 def test_running_a_rerank_again_changes_nothing(network, pm, notified):
     _, job = services.policy_update(
-        actor=pm, after_hours_weight=2.0, patient_weight=1.0, breadth_weight=0.5, default_effort_weeks=3.0
+        reason="A test of the re-rank.",
+        actor=pm,
+        after_hours_weight=2.0,
+        patient_weight=1.0,
+        breadth_weight=0.5,
+        default_effort_weeks=3.0,
     )
-    services.rerank_run(job_id=job.pk)
+    recompute.rerank_run(job_id=job.pk)
     before = (stored_scores(), dict(ProblemScore.objects.values_list("problem_id", "scored_at")))
     history = ScoreHistory.objects.count()
 
-    services.rerank_run(job_id=job.pk)  # a duplicate delivery of the same job
+    recompute.rerank_run(job_id=job.pk)  # a duplicate delivery of the same job
     RerankJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING)  # as if a worker died at the very end
-    services.rerank_run(job_id=job.pk)
+    recompute.rerank_run(job_id=job.pk)
 
     assert (stored_scores(), dict(ProblemScore.objects.values_list("problem_id", "scored_at"))) == before
     assert ScoreHistory.objects.count() == history
@@ -276,7 +291,12 @@ def test_running_a_rerank_again_changes_nothing(network, pm, notified):
 def test_the_sweep_resumes_a_rerank_whose_message_was_lost(network, pm, notified):
     # Given a policy change whose job never reached a worker (the notifier records, nothing runs it)
     _, job = services.policy_update(
-        actor=pm, after_hours_weight=0.0, patient_weight=0.0, breadth_weight=0.0, default_effort_weeks=1.0
+        reason="A test of the re-rank.",
+        actor=pm,
+        after_hours_weight=0.0,
+        patient_weight=0.0,
+        breadth_weight=0.0,
+        default_effort_weeks=1.0,
     )
     # (policy_update's dispatch runs in-process in tests; simulate the lost message by undoing its work)
     RerankJob.objects.filter(pk=job.pk).update(state=JobState.QUEUED, done=0, total=0)
@@ -284,14 +304,14 @@ def test_the_sweep_resumes_a_rerank_whose_message_was_lost(network, pm, notified
     assert len(stale_problem_ids()) == 5
 
     # When the sweep runs
-    ran = services.rerank_resume()
+    ran = recompute.rerank_resume()
 
     # Then the job is done and everything is scored under the policy in force
     assert ran is True
     assert RerankJob.objects.get(pk=job.pk).state == JobState.DONE
     assert stale_problem_ids() == []
     assert stored_scores() == expected_scores()
-    assert services.rerank_resume() is False
+    assert recompute.rerank_resume() is False
 
 
 @pytest.mark.django_db(transaction=True)
@@ -301,7 +321,7 @@ def test_the_sweep_creates_a_job_when_the_policy_changed_without_one(network):
 
     ScoringPolicy.objects.create(version=policy_current().version + 1, breadth_weight=3.0)
 
-    assert services.rerank_resume() is True
+    assert recompute.rerank_resume() is True
     job = RerankJob.objects.get()
     assert (job.state, job.done, job.total, job.created_by) == (JobState.DONE, 5, 5, None)
     assert stored_scores() == expected_scores()
@@ -311,7 +331,7 @@ def test_the_sweep_creates_a_job_when_the_policy_changed_without_one(network):
 def test_ranks_refresh_repairs_ranks_written_behind_the_pipelines_back(network):
     ProblemScore.objects.filter(problem=network["small"]).update(rank=1)
 
-    assert services.ranks_refresh() == 1
+    assert recompute.ranks_refresh() == 1
     assert stored_ranks() == ranks_by_definition()
 
 
@@ -333,7 +353,7 @@ def test_ranks_always_equal_the_row_number_definition(start, steps, site, users,
     clinician, pm, informatics = users[Role.CLINICIAN], users[Role.PRODUCT_MANAGER], users[Role.INFORMATICS]
     with transaction.atomic():
         problems = [submit(clinician, site, f"Problem {i}", m=m, f=4) for i, m in enumerate(start)]
-        services.scores_recompute(problem_ids=[p.pk for p in problems])
+        recompute.scores_recompute(problem_ids=[p.pk for p in problems])
         assert stored_ranks() == ranks_by_definition()
         for index, action, minutes in steps:
             problem = Problem.objects.get(pk=problems[index % len(problems)].pk)
@@ -347,7 +367,32 @@ def test_ranks_always_equal_the_row_number_definition(start, steps, site, users,
                 problem_triage(problem_id=problem.pk, actor=pm, version=problem.version, effort_weeks=minutes)
             elif action == "new":
                 problems.append(submit(clinician, site, f"Problem {len(problems)}", m=minutes, f=4))
-            services.stale_scores_recompute(source=services.RUNS_TASK)
+            recompute.stale_scores_recompute(source=recompute.RUNS_TASK)
             assert stored_ranks() == ranks_by_definition()
         assert stored_scores() == expected_scores()
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rerank_whose_sql_underflows_scores_in_python_with_the_same_numbers(network, users, site, pm, caplog):
+    # Given a problem reported at the smallest float there is, all of it after hours: its stored
+    # after-hours hours are 5e-324, and a weight of 0.25 makes 1.2e-324 of them, which Python rounds
+    # to zero and PostgreSQL refuses as an underflow
+    submit(users[Role.CLINICIAN], site, "Barely any time lost", m=5e-324, f=1, after_hours_pct=100)
+
+    # When the policy changes
+    _, job = services.policy_update(
+        reason="A test of the re-rank.",
+        actor=pm,
+        after_hours_weight=0.25,
+        patient_weight=0.25,
+        breadth_weight=1.0,
+        default_effort_weeks=2.0,
+    )
+
+    # Then the re-rank still finishes, in Python, every score exactly the engine's
+    assert "the database refused the arithmetic" in caplog.text
+    job.refresh_from_db()
+    assert (job.state, job.done, job.total) == (JobState.DONE, 6, 6)
+    assert stored_scores() == expected_scores()
+    assert stale_problem_ids() == []

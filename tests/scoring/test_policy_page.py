@@ -16,7 +16,13 @@ from tests.factories import ProblemFactory, SiteReportFactory
 pytestmark = pytest.mark.django_db
 
 URL = "/scoring/policy/"
-WEIGHTS = {"after_hours_weight": "1.5", "patient_weight": "0.5", "breadth_weight": "2", "default_effort_weeks": "3"}
+WEIGHTS = {
+    "after_hours_weight": "1.5",
+    "patient_weight": "0.5",
+    "breadth_weight": "2",
+    "default_effort_weeks": "3",
+    "reason": "After-hours charting is the first complaint in the staff survey.",
+}
 
 
 @pytest.fixture
@@ -171,3 +177,43 @@ def test_the_navigation_marks_the_policy_page_as_current(as_user, clinician):
 
     assert page.count(">Scoring policy</a>") == 1
     assert '<a href="/scoring/policy/" aria-current="page">Scoring policy</a>' in page
+
+
+def test_a_change_needs_a_reason_which_the_history_shows(as_user, pm, django_capture_on_commit_callbacks):
+    client = as_user(pm)
+
+    refused = client.post(URL, {**WEIGHTS, "reason": "  "})
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted = client.post(URL, WEIGHTS)
+
+    assert refused.status_code == 200
+    assert refused.context["form"].errors == {"reason": ["Say why the weights change: the policy history shows it."]}
+    assert accepted.status_code == 302
+    page = client.get(URL).content.decode()
+    versions = page.split('id="h-history"')[1]
+    assert "<td>After-hours charting is the first complaint in the staff survey.</td>" in versions
+    assert "<td>—</td>" in versions  # the default version has no reason
+    assert ScoringPolicy.objects.get(version=2).reason == WEIGHTS["reason"]
+
+
+def test_patient_information_in_the_reason_is_refused_on_its_field(as_user, pm):
+    response = as_user(pm).post(URL, {**WEIGHTS, "reason": "As discussed with pt John Smith at the desk"})
+
+    assert response.status_code == 200
+    (message,) = response.context["form"].errors["reason"]
+    assert "patient name" in message
+    assert ScoringPolicy.objects.count() == 1
+
+
+def test_the_revenue_weight_is_on_the_page_and_left_empty_keeps_the_one_in_force(
+    as_user, pm, django_capture_on_commit_callbacks
+):
+    client = as_user(pm)
+    page = client.get(URL).content.decode()
+    assert '<tr><th scope="row">Revenue weight</th><td class="num">0.0</td></tr>' in page
+    assert 'name="revenue_weight" value="0.0"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, {**WEIGHTS, "revenue_weight": "0.02"})
+        client.post(URL, {**WEIGHTS, "revenue_weight": "", "reason": "Patient weight up again."})
+
+    assert list(ScoringPolicy.objects.order_by("version").values_list("revenue_weight", flat=True)) == [0, 0.02, 0.02]

@@ -13,12 +13,13 @@ from datetime import UTC, datetime
 import pytest
 from django.db import transaction
 
-from backlog.selectors import problem_detail
+from backlog.selectors.problem import problem_detail
 from backlog.services import outcome_answer, problem_merge, problem_triage
 from intake.models import Problem, Role, SiteReport
 from intake.services import ReportValues, evidence_add, problem_submit, site_report_upsert, site_update
 from scoring.models import ProblemScore, ScoreHistory
-from scoring.services import SCORE_FIELDS, scores_recompute
+from scoring.recompute import scores_recompute
+from scoring.stage import SCORE_FIELDS
 from tests.factories import SiteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -351,7 +352,7 @@ def test_a_note_is_not_scored_and_marks_nothing(users, site, django_capture_on_c
     before = inputs_version(problem)
     with django_capture_on_commit_callbacks() as callbacks:
         evidence_add(problem=problem, added_by=users[Role.CLINICIAN], kind="note", note="Same at the evening huddle.")
-        evidence_add(problem=problem, added_by=users[Role.CLINICIAN], kind="survey", value=4)
+        evidence_add(problem=problem, added_by=users[Role.INFORMATICS], kind="survey", value=4)
     assert (inputs_version(problem), callbacks) == (before, [])
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from intake.services import ReportValues, problem_submit
 from scoring.models import ProblemScore
-from scoring.services import scores_recompute
+from scoring.recompute import scores_recompute
 
 
 @pytest.mark.django_db(transaction=True)

@@ -22,7 +22,7 @@ from redis import Redis
 
 from intake.models import Evidence, Problem, Role
 from intake.services import evidence_add
-from scoring import services, tasks
+from scoring import recompute, services, tasks
 from scoring.models import JobState, PipelineCounter, ProblemScore, RerankJob
 from scoring.selectors import input_stale_problem_ids, stale_problem_ids
 from tests.factories import UserFactory
@@ -169,7 +169,7 @@ def _worker_is_mid_recompute() -> bool:
             "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
             " WHERE l.locktype = 'advisory' AND l.granted AND l.objid = %s AND a.pid <> pg_backend_pid()"
             " AND a.state = 'idle in transaction' AND a.query LIKE 'COPY scoring_stage%%'",
-            [services.RECOMPUTE_LOCK_KEY],
+            [recompute.RECOMPUTE_LOCK_KEY],
         )
         return cursor.fetchone()[0] > 0
 
@@ -216,7 +216,12 @@ def test_duplicate_deliveries_give_identical_scores(worker, people, site, other_
 
     # and a re-rank job is delivered twice, and the recompute twice more
     _, job = services.policy_update(
-        actor=people["pm"], after_hours_weight=1.0, patient_weight=0.5, breadth_weight=2.0, default_effort_weeks=3.0
+        reason="A test of the re-rank.",
+        actor=people["pm"],
+        after_hours_weight=1.0,
+        patient_weight=0.5,
+        breadth_weight=2.0,
+        default_effort_weeks=3.0,
     )
     tasks.rerank_task.apply_async(args=[str(job.pk)], task_id="the-same-job")
     tasks.rerank_task.apply_async(args=[str(job.pk)], task_id="the-same-job")
@@ -248,7 +253,7 @@ def test_a_burst_of_200_evidence_rows_runs_few_recomputes_and_ends_with_the_righ
     worker.start()
     problem = submit(people["clinician"], site, "Med rec re-typed at discharge", m=3, f=10)
     wait_for(all_fresh, what="the first score")
-    task_runs, recomputes = counter(services.RUNS_TASK), counter(services.RUNS_RECOMPUTE)
+    task_runs, recomputes = counter(recompute.RUNS_TASK), counter(recompute.RUNS_RECOMPUTE)
 
     # When 200 evidence rows arrive for it as fast as they can be written
     for i in range(200):
@@ -264,8 +269,8 @@ def test_a_burst_of_200_evidence_rows_runs_few_recomputes_and_ends_with_the_righ
     _wait_for_queue_drained()
 
     # Then they took at most 40 recompute task runs (0.2 per row), and the score is the pure one
-    assert counter(services.RUNS_TASK) - task_runs <= 40
-    assert counter(services.RUNS_RECOMPUTE) - recomputes <= 40
+    assert counter(recompute.RUNS_TASK) - task_runs <= 40
+    assert counter(recompute.RUNS_RECOMPUTE) - recomputes <= 40
     assert stored_scores() == expected_scores()
     assert Evidence.objects.filter(problem=problem).count() == 200
 
@@ -288,7 +293,12 @@ def test_a_policy_change_reranks_every_open_problem_with_progress_visible_while_
     try:
         # When a product manager changes the policy
         policy, job = services.policy_update(
-            actor=people["pm"], after_hours_weight=0.0, patient_weight=0.0, breadth_weight=0.0, default_effort_weeks=4
+            reason="A test of the re-rank.",
+            actor=people["pm"],
+            after_hours_weight=0.0,
+            patient_weight=0.0,
+            breadth_weight=0.0,
+            default_effort_weeks=4,
         )
         wait_for(lambda: RerankJob.objects.get(pk=job.pk).state == JobState.DONE, what="the re-rank job")
 

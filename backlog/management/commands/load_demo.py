@@ -22,7 +22,7 @@ from backlog.management import demo_data
 from backlog.services import outcome_answer, problem_merge, problem_triage
 from intake.models import Problem, Role, Site, Status, User
 from intake.services import ReportValues, evidence_add, problem_submit, site_create, site_report_upsert
-from scoring.services import problem_ids_all, scores_recompute
+from scoring.recompute import problem_ids_all, scores_recompute
 
 SEED = 20250306
 DEFAULT_PASSWORD = "bridge-demo"
@@ -223,11 +223,14 @@ class DemoLoader:
                 note=note,
             )
             self.data.count("evidence")
+        # Frustration surveys are answered by the reporters and entered by informatics (measured evidence).
         for key, answers in demo_data.SURVEYS.items():
             reporters = self.data.reporters[key]
             for index, value in enumerate(answers):
-                site, user = reporters[index % len(reporters)]
-                evidence_add(problem=self.data.problems[key], added_by=user, kind="survey", value=value, site=site)
+                site, _ = reporters[index % len(reporters)]
+                evidence_add(
+                    problem=self.data.problems[key], added_by=informatics, kind="survey", value=value, site=site
+                )
                 self.data.count("evidence")
 
     def _notes(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-from .client import client_address
+from intake.auth.client import client_address
 
 
 class ClientAddressMixin:

@@ -11,13 +11,13 @@ from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from intake.api.pagination import PAGE_PARAMETERS, StrictCursorPagination
-from intake.api.schema import READ, errors
+from intake.auth.models import ApiToken
+from intake.auth.selectors import api_tokens_of, api_tokens_with_standing
+from intake.auth.services import api_token_revoke
+from intake.auth.tokens import Standing
 
-from .models import ApiToken
-from .selectors import api_tokens_of, api_tokens_with_standing
-from .services import api_token_revoke
-from .tokens import Standing
+from .pagination import PAGE_PARAMETERS, StrictCursorPagination
+from .schema import READ, errors
 
 
 class TokenOut(serializers.ModelSerializer):

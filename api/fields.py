@@ -1,4 +1,4 @@
-"""Input pieces every API module shares: strict objects, site codes, ranges, the six report numbers.
+"""Input fields every API module shares: strict objects, site codes, number ranges, usernames.
 
 Serializers only validate and shape data; they never write (services do).
 """
@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from intake.models import Site
+from intake.numbers import Range
 
 # Sites are referred to by code everywhere (product.md §7).
 SITE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
@@ -74,24 +75,23 @@ class SiteCodeField(serializers.RelatedField):
         return value.code
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
 class RangeField(serializers.FloatField):
-    """A finite number in [low, high], or (low, high] with `low_open`; the message states the range."""
+    """A finite number within an intake.numbers.Range; the message states the range."""
 
-    def __init__(self, low: float, high: float, *, low_open: bool = False, whole: bool = False, **kwargs):
+    def __init__(self, allowed: Range, **kwargs):
         super().__init__(**kwargs)
-        self.min_value, self.max_value, self.low_open, self.whole = low, high, low_open, whole
-        lower = f"more than {_number(low)}" if low_open else f"at least {_number(low)}"
-        kind = "a whole number" if whole else "a number"
-        self.range_message = f"Enter {kind} {lower} and at most {_number(high)}."
+        self.allowed = allowed
+        self.min_value, self.max_value, self.low_open, self.whole = (
+            allowed.low,
+            allowed.high,
+            allowed.low_open,
+            allowed.whole,
+        )
+        self.range_message = f"Enter {allowed.words}."
 
     def to_internal_value(self, data) -> float:
         value = super().to_internal_value(data)
-        too_low = value <= self.min_value if self.low_open else value < self.min_value
-        if too_low or value > self.max_value or (self.whole and not value.is_integer()):
+        if value not in self.allowed:
             raise serializers.ValidationError(self.range_message)
         return value
 
@@ -108,28 +108,6 @@ class RangeFieldExtension(OpenApiSerializerFieldExtension):
             schema["exclusiveMinimum"] = True
         schema["maximum"] = field.max_value
         return schema
-
-
-class ReportFieldsSerializer(StrictSerializer):
-    """The six numbers of a site report (product.md §3), with their defaults."""
-
-    minutes_lost_per_occurrence = RangeField(0, 240, low_open=True, help_text="Minutes lost each time (0 < m ≤ 240).")
-    occurrences_per_shift = RangeField(
-        0, 200, low_open=True, help_text="How often per provider per shift (0 < f ≤ 200)."
-    )
-    providers_affected_pct = RangeField(0, 100, default=100.0, help_text="Share of providers affected, 0–100.")
-    after_hours_pct = RangeField(0, 100, default=0.0, help_text="Share of the lost time made up after hours, 0–100.")
-    patient_wait_minutes = RangeField(0, 240, default=0.0, help_text="Minutes a patient waits because of it, 0–240.")
-    visits_affected_pct = RangeField(0, 100, default=0.0, help_text="Share of visits affected, 0–100.")
-
-    REPORT_FIELDS = (
-        "minutes_lost_per_occurrence",
-        "occurrences_per_shift",
-        "providers_affected_pct",
-        "after_hours_pct",
-        "patient_wait_minutes",
-        "visits_affected_pct",
-    )
 
 
 @extend_schema_field(OpenApiTypes.STR)

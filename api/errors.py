@@ -5,7 +5,8 @@
 - 401, 403, 404, 405, 413, 415, 429: ``{"detail": "message"}``.
 - 409: ``{"detail": "message", …}`` plus whatever the conflict adds (see ``Conflict``).
 
-Services raise Django's ``ValidationError`` (with a message dict) and ``PermissionDenied``;
+Services raise Django's ``ValidationError`` (with a message dict), ``PermissionDenied`` and
+intake's ``VersionConflict`` (a stale ``version``: 409 saying who changed the problem and when);
 they are mapped here so a view never translates them by hand. Nothing of a refused request's
 text is logged here.
 """
@@ -22,6 +23,8 @@ from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from intake.models import VersionConflict
 
 NON_FIELD = "non_field_errors"
 
@@ -75,8 +78,12 @@ def _django_validation_messages(exc: DjangoValidationError) -> dict[str, list[st
 
 
 def api_exception_handler(exc: Exception, context: dict) -> HttpResponse | None:
-    """REST_FRAMEWORK["EXCEPTION_HANDLER"] for every API view (wrapped by backlog.api.errors)."""
-    if isinstance(exc, DjangoValidationError):
+    """REST_FRAMEWORK["EXCEPTION_HANDLER"] for every API view."""
+    if isinstance(exc, VersionConflict):
+        exc = Conflict(
+            str(exc), current_version=exc.current_version, changed_by=exc.changed_by, changed_at=exc.changed_at
+        )
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_validation_messages(exc))
     elif isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()

@@ -1,4 +1,4 @@
-"""OpenAPI descriptions of the error bodies (intake.api.errors), shared by every endpoint."""
+"""OpenAPI descriptions of the error bodies (api.errors), shared by every endpoint."""
 
 from __future__ import annotations
 

@@ -8,13 +8,15 @@ from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from intake.models import Role, Site
+from intake.models import Site
+from intake.numbers import SHIFTS_PER_WEEK
+from intake.roles import Action
 from intake.services import site_create, site_update
 
+from .fields import INT32_MAX, SITE_CODE, RangeField, StrictSerializer
 from .pagination import PAGE_PARAMETERS, CodeCursorPagination
 from .permissions import writers
 from .schema import READ, WRITE, errors
-from .serializers import INT32_MAX, SITE_CODE, RangeField, StrictSerializer
 
 
 class SiteOut(serializers.ModelSerializer):
@@ -32,7 +34,7 @@ class SiteIn(StrictSerializer):
     name = serializers.CharField(max_length=120)
     region = serializers.CharField(max_length=80, allow_blank=True, default="")
     providers = serializers.IntegerField(min_value=0, max_value=INT32_MAX, default=0)
-    shifts_per_week = RangeField(0, 21, default=4.0, help_text="Shifts per provider per week, 0–21.")
+    shifts_per_week = RangeField(SHIFTS_PER_WEEK, default=4.0, help_text="Shifts per provider per week, 0–21.")
     visits_per_week = serializers.IntegerField(min_value=0, max_value=INT32_MAX, default=0)
     active = serializers.BooleanField(default=True)
 
@@ -50,7 +52,7 @@ class SiteListView(GenericAPIView):
     queryset = Site.objects.order_by("code")
     serializer_class = SiteOut
     pagination_class = CodeCursorPagination
-    permission_classes = [writers(Role.ADMIN)]
+    permission_classes = [writers(Action.ADMINISTER)]
     filter_backends: list = []
 
     @extend_schema(
@@ -79,7 +81,7 @@ class SiteListView(GenericAPIView):
 
 
 class SiteDetailView(GenericAPIView):
-    permission_classes = [writers(Role.ADMIN)]
+    permission_classes = [writers(Action.ADMINISTER)]
     serializer_class = SiteOut
     filter_backends: list = []
 

@@ -13,8 +13,8 @@ from intake.auth.lockout import SignInLocked
 from intake.auth.models import TOKEN_NAME_MAX
 from intake.auth.services import api_token_issue
 
+from .fields import StrictSerializer
 from .schema import errors
-from .serializers import StrictSerializer
 
 BAD_CREDENTIALS = "Unable to log in with the username and password given."
 DEFAULT_TOKEN_NAME = "API sign-in"
