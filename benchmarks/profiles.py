@@ -94,7 +94,7 @@ def backlog_profile(ctx) -> str:
 
 
 def similar_profile(ctx) -> str:
-    from intake.selectors import problems_similar
+    from intake.similar.selectors import problems_similar
 
     queries = phrases.search_queries(random.Random(ctx.seed + 1), 20)
     first = _queries(lambda: list(problems_similar(queries[0])))

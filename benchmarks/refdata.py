@@ -672,7 +672,7 @@ def _search_index(log: Callable[[str], None], *, eval_targets: dict) -> None:
     from django.test.utils import override_settings
 
     from intake.similar.encoder import encoder_reset
-    from intake.similar.services import search_vectors_compute
+    from intake.similar.store import search_vectors_compute
 
     started = time.perf_counter()
     out = StringIO()

@@ -100,8 +100,8 @@ def _selector(problems_similar, queries: list[str], seed: int, targets: dict[str
 
 
 def measure(ctx) -> dict:
-    from intake.selectors import problems_similar
     from intake.similar.models import SearchEntry
+    from intake.similar.selectors import problems_similar
 
     from .old_similar import problems_similar as old_problems_similar
 

@@ -1,13 +1,10 @@
-"""Reads for intake: the sites behind problems, and (from intake.similar) similar problems."""
+"""Reads for intake: the sites behind problems. Similar problems are intake.similar.selectors'."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
 from .models import SiteReport
-from .similar.selectors import Similar, problems_like, problems_similar
-
-__all__ = ["Similar", "problem_site_codes", "problems_like", "problems_similar"]
 
 
 def problem_site_codes(problem_ids: list[int]) -> dict[int, tuple[str, ...]]:

@@ -27,8 +27,8 @@ from .forms import (
 from .models import Problem
 from .phi import phi_find, phi_message
 from .roles import Action, may
-from .selectors import problems_similar
 from .services import problem_submit, site_report_upsert
+from .similar.selectors import problems_similar
 
 SIMILAR_LIMIT = 5
 

@@ -19,8 +19,8 @@ from api.schema import READ, WRITE, errors
 from intake.models import EvidenceKind, Problem
 from intake.numbers import REPORT_NUMBER_NAMES
 from intake.roles import Action, allowed_moves, evidence_action, require
-from intake.selectors import problems_similar
 from intake.services import ReportValues, evidence_add, problem_submit, site_report_upsert
+from intake.similar.selectors import problems_similar
 
 from ..selectors.problem import problem_detail
 from ..services import UNSET, outcome_answer, problem_merge, problem_triage

@@ -13,6 +13,9 @@ import time
 from django.conf import settings
 from django.db import DatabaseError, transaction
 
+from .store import search_vectors_compute
+from .tasks import similar_vectors_task
+
 logger = logging.getLogger(__name__)
 
 # After a failed enqueue, skip the broker for SCORE_BROKER_BACKOFF_SECONDS (as scoring does): a
@@ -26,14 +29,12 @@ def vectors_after_commit(problem_ids: list[int]) -> None:
 
 
 def vectors_request(problem_ids: list[int]) -> None:
-    from . import services, tasks
-
     global _broker_retry_at
     if settings.CELERY_ENABLED:
         if time.time() < _broker_retry_at:
             return
         try:
-            tasks.similar_vectors_task.apply_async((problem_ids,), retry=False)
+            similar_vectors_task.apply_async((problem_ids,), retry=False)
         except Exception:  # noqa: BLE001 — a broker that is down must not fail a committed write
             _broker_retry_at = time.time() + settings.SCORE_BROKER_BACKOFF_SECONDS
             logger.warning(
@@ -41,7 +42,7 @@ def vectors_request(problem_ids: list[int]) -> None:
             )
         return
     try:
-        services.search_vectors_compute(problem_ids=problem_ids)
+        search_vectors_compute(problem_ids=problem_ids)
     except DatabaseError:
         logger.exception(
             "similar search: in-process vectors failed for %s problem(s); the sweep will", len(problem_ids)

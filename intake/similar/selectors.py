@@ -20,6 +20,7 @@ from functools import lru_cache
 import numpy as np
 
 from intake.models import OPEN_STATUSES, Problem, Status
+from intake.selectors import problem_site_codes
 
 from .encoder import encoder
 from .index import Match, search_index
@@ -111,7 +112,6 @@ def _rank(index, units: list[Unit], vector: np.ndarray | None, *, exclude: set[i
 
 
 def _answer(matches: list[Match], units: list[Unit], idf, *, limit: int, statuses: Iterable[str] | None):
-    from intake.selectors import problem_site_codes
 
     ids = [m.problem_id for m in matches]
     # The long texts are not shown with a similar problem: leave them in the database.

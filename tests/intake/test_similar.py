@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from intake.models import Problem, SiteReport
-from intake.selectors import problems_similar
+from intake.similar.selectors import problems_similar
 from tests.factories import ProblemFactory, SiteFactory, SiteReportFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,12 +13,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from intake.similar.encoder import encoder
-from intake.similar.services import (
-    search_entries_due,
-    search_entries_write,
-    search_vectors_compute,
-    search_vectors_due,
-)
+from intake.similar.services import search_entries_write
+from intake.similar.store import search_entries_due, search_vectors_compute, search_vectors_due
 
 
 class Command(BaseCommand):
