@@ -3,6 +3,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The suite runs on two processes (pytest-xdist); PYTEST_ARGS="" runs it in one, or pass your own.
+PYTEST_ARGS ?= -n 2
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help run worker test bench bench-quick eval-similar lint format install install-dev services migrate demo schema
