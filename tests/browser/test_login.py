@@ -14,7 +14,10 @@ def test_wrong_password_is_refused_with_a_message(page, live_server, users):
     page.get_by_label("Username").fill("clinician")
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_role("alert").is_visible()
+    # The click returns before the refused POST has answered: wait for the message it renders.
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert alert.is_visible()
     assert "/login/" in page.url
     assert axe_serious_violations(page) == []
     screenshot(page, "login-refused")
