@@ -12,9 +12,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from intake.evidence_kinds import KINDS, KindRule
-from intake.forms import SiteChoiceField
+from intake.forms import SiteChoiceField, only_my_sites
 from intake.models import NOTE_MAX, EvidenceKind, Site, Status, WorkflowArea
 from intake.numbers import EFFORT_WEEKS, MINUTES_SAVED_PER_SHIFT, plain
+from intake.roles import speaks_for_any_site
 
 from .models import OUTCOME_QUESTIONS
 
@@ -176,6 +177,19 @@ class OutcomeForm(forms.Form):
         max_value=MINUTES_SAVED_PER_SHIFT.high,
         help_text="0 if it saves you no time.",
     )
+
+    def __init__(self, *args, user, affected_site_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["site"]
+        only_my_sites(field, user, among=field.queryset.filter(pk__in=affected_site_ids))
+        mine = "" if speaks_for_any_site(user) else " that you work at"
+        field.error_messages["invalid_choice"] = (
+            f"Your site: choose one of the sites in the list, the sites with a report of this problem{mine}."
+        )
+        if "site" not in self.initial:
+            home = getattr(user, "home_site", None)
+            codes = list(field.queryset.values_list("code", flat=True))
+            self.initial["site"] = home.code if home is not None and home.code in codes else (codes or [None])[0]
 
     @property
     def likert_fields(self):

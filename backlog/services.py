@@ -13,7 +13,8 @@ from django.db.models import F
 
 from intake.models import ALLOWED_MOVES, DELIVERED_STATUSES, Problem, Site, Status, User, VersionConflict
 from intake.phi import phi_screen_fields
-from intake.roles import Action, allowed_moves, require
+from intake.roles import Action, allowed_moves, require, require_outcome_at
+from intake.selectors import problem_site_ids
 from intake.stale import problems_mark_stale
 
 from .models import Outcome, TriageAudit
@@ -165,9 +166,11 @@ def outcome_answer(
     more_confident: int,
     minutes_saved_per_shift: float,
 ) -> tuple[Outcome, bool]:
-    """Add or replace `respondent`'s answer for `site`. Only once the problem is delivered."""
+    """Add or replace `respondent`'s answer for `site`. Only once the problem is delivered, for a site
+    affected by it and (for clinicians) one they work at (intake.roles.require_outcome_at)."""
     require(respondent, Action.ANSWER_OUTCOME)
     _refuse_until_delivered(problem)
+    require_outcome_at(respondent, site, affected_site_ids=problem_site_ids(problem.pk))
     return Outcome.objects.update_or_create(
         problem=problem,
         site=site,

@@ -25,6 +25,7 @@ from intake.evidence_kinds import KINDS
 from intake.forms import SiteReportForm, apply_refusal
 from intake.models import ALLOWED_MOVES, DELIVERED_STATUSES, EvidenceKind, Problem, Status, VersionConflict
 from intake.roles import Action, allowed_moves, evidence_action, may, require
+from intake.selectors import problem_site_ids
 from intake.services import evidence_add, site_report_upsert
 from scoring.selectors import policy_current
 
@@ -127,15 +128,17 @@ def _problem_context(request: HttpRequest, pk: int, bound: dict) -> dict:
     forms: dict = {}
     if problem.status != Status.MERGED:
         if may(user, Action.REPORT):
-            forms["me_too"] = SiteReportForm(initial=_me_too_initial(user, page), auto_id="report_%s")
+            forms["me_too"] = SiteReportForm(initial=_me_too_initial(user, page), user=user, auto_id="report_%s")
         forms["evidence"] = EvidenceForm(kinds=_evidence_kinds(user), auto_id="evidence_%s")
         if may(user, Action.TRIAGE):
             forms["triage"] = _triage_form(problem, user)
         if _may_merge(user, problem):
             forms["merge"] = MergeForm(initial={"version": problem.version}, auto_id=f"merge{problem.pk}_%s")
         if may(user, Action.ANSWER_OUTCOME) and problem.status in DELIVERED_STATUSES:
-            home = user.home_site
-            forms["outcome"] = OutcomeForm(initial={"site": home.code if home else None}, auto_id="outcome_%s")
+            affected = {report.site_id for report in detail.site_reports}
+            outcome = OutcomeForm(user=user, affected_site_ids=affected, auto_id="outcome_%s")
+            if outcome.fields["site"].queryset.exists():  # no site to answer for: no survey to offer
+                forms["outcome"] = outcome
     forms |= bound  # a form posted with errors is shown as posted, even where it would not be offered now
     history = detail.history
     return {
@@ -192,7 +195,7 @@ def _back_to_problem(pk: int, anchor: str):
 def site_report_add(request, pk: int):
     require(request.user, Action.REPORT)
     problem = get_object_or_404(Problem, pk=pk)
-    form = SiteReportForm(request.POST, auto_id="report_%s")
+    form = SiteReportForm(request.POST, user=request.user, auto_id="report_%s")
     if form.is_valid():
         site = form.cleaned_data["site"]
         try:
@@ -313,7 +316,9 @@ def merge_view(request, pk: int):
 def outcome_view(request, pk: int):
     require(request.user, Action.ANSWER_OUTCOME)
     problem = get_object_or_404(Problem, pk=pk)
-    form = OutcomeForm(request.POST, auto_id="outcome_%s")
+    form = OutcomeForm(
+        request.POST, user=request.user, affected_site_ids=problem_site_ids(problem.pk), auto_id="outcome_%s"
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -24,14 +24,18 @@ class SiteAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class BridgeUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("Bridge", {"fields": ("home_site", "is_demo")}))
-    add_fieldsets = (*UserAdmin.add_fieldsets, ("Bridge", {"fields": ("home_site", "groups")}))
+    fieldsets = (*UserAdmin.fieldsets, ("Bridge", {"fields": ("home_site", "sites", "is_demo")}))
+    add_fieldsets = (*UserAdmin.add_fieldsets, ("Bridge", {"fields": ("home_site", "sites", "groups")}))
+    filter_horizontal = (*UserAdmin.filter_horizontal, "sites")
     list_display = ("username", "email", "home_site", "is_staff", "is_active", "is_demo")
     list_filter = ("groups", "home_site", "is_active", "is_demo")
     readonly_fields = ("is_demo",)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        user = form.instance
+        if user.home_site_id is not None:  # the home site is always one of the sites a user works at
+            user.sites.add(user.home_site_id)
         # After the password, active flag and groups are saved: tokens they revoked stay revoked.
         from .auth.services import api_tokens_clear_revoked
 

@@ -23,6 +23,7 @@ from .models import (
 )
 from .numbers import REPORT_NUMBER_NAMES, REPORT_NUMBERS, Range, ReportValues, plain
 from .phi import phi_screen_fields
+from .roles import sites_to_speak_for, speaks_for_any_site
 
 # The free-text fields, with the words the PHI screen's messages use for them.
 FREE_TEXT_FIELDS = {
@@ -106,6 +107,15 @@ class SiteChoiceField(forms.ModelChoiceField):
         return f"{obj.code} · {obj.name}"
 
 
+def only_my_sites(field: SiteChoiceField, user, *, among=None) -> None:
+    """Offer only the sites `user` may speak for (intake.roles): a clinician's own sites."""
+    field.queryset = sites_to_speak_for(user, field.queryset if among is None else among)
+    if not speaks_for_any_site(user):
+        field.error_messages["invalid_choice"] = (
+            f"{field.label}: choose one of the sites you work at (an administrator assigns them)."
+        )
+
+
 # The six numbers of a site report (intake.numbers), as form fields.
 _REPORT_NUMBER_FIELDS = {
     number.name: number_field(
@@ -134,6 +144,8 @@ class SiteReportForm(
     def __init__(self, *args, user=None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        if user is not None:
+            only_my_sites(self.fields["site"], user)
         home = getattr(user, "home_site", None)
         if home is not None and home.active and "site" not in self.initial:
             self.initial["site"] = home.code

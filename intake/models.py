@@ -66,6 +66,13 @@ class Site(models.Model):
 
 class User(AbstractUser):
     home_site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    # The sites this person works at (product.md §2), assigned by an admin; the home site always counts.
+    sites = models.ManyToManyField(
+        Site,
+        blank=True,
+        related_name="workers",
+        help_text="The sites this person works at. Their home site always counts, listed here or not.",
+    )
     # Created by load_demo, with a published password: refused outside DEBUG (intake.auth.policy).
     is_demo = models.BooleanField(default=False, help_text="A demo account: it can sign in only with DEBUG on.")
 
@@ -80,6 +87,17 @@ class User(AbstractUser):
         if cached is None:
             cached = self.roles_given(self.groups.values_list("name", flat=True))
             self._role_cache = cached
+        return cached
+
+    @property
+    def work_site_ids(self) -> frozenset[int]:
+        """Ids of the sites this user works at: the assigned ones and the home site (one query, cached)."""
+        cached = getattr(self, "_work_site_cache", None)
+        if cached is None:
+            ids = set(self.sites.values_list("pk", flat=True)) if self.pk else set()
+            if self.home_site_id is not None:
+                ids.add(self.home_site_id)
+            cached = self._work_site_cache = frozenset(ids)
         return cached
 
     def roles_given(self, group_names) -> set[str]:

@@ -17,12 +17,14 @@ by the same services.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 
-from .models import ALLOWED_MOVES, EvidenceKind, Role, Status, User
+from .models import ALLOWED_MOVES, EvidenceKind, Role, Site, Status, User
 
 CLINICAL = frozenset({Role.CLINICIAN, Role.INFORMATICS, Role.PRODUCT_MANAGER})
 MEASURERS = frozenset({Role.INFORMATICS, Role.PRODUCT_MANAGER})
@@ -144,3 +146,59 @@ def may_move(user: User | None, *, from_status: str, to_status: str) -> bool:
 def allowed_moves(user: User | None, status: str) -> list[str]:
     """The statuses `user` may move a problem to from `status`, in the state machine's order."""
     return [target for target in ALLOWED_MOVES[status] if may_move(user, from_status=status, to_status=target)]
+
+
+# --- where: the sites a user may speak for (product.md §2) ------------------------------------
+
+# Informatics staff and product managers collect numbers on a site's behalf: they report and
+# answer for any site. Everyone else (clinicians) only for the sites they work at.
+FOR_ANY_SITE = MEASURERS
+
+
+def speaks_for_any_site(user: User | None) -> bool:
+    return user is not None and user.is_authenticated and user.has_role(*FOR_ANY_SITE)
+
+
+def works_at(user: User | None, site: Site) -> bool:
+    """Whether `site` is one of the sites `user` works at (assigned by an admin, home site included)."""
+    return user is not None and user.is_authenticated and site.pk in user.work_site_ids
+
+
+def sites_to_speak_for(user: User | None, sites: QuerySet[Site]) -> QuerySet[Site]:
+    """`sites` cut down to those `user` may report or answer for: all of them for informatics and
+    product managers, the sites they work at for everyone else (the forms' site choices)."""
+    if speaks_for_any_site(user):
+        return sites
+    if user is None or not user.is_authenticated:
+        return sites.none()
+    return sites.filter(pk__in=user.work_site_ids)
+
+
+def _works_at_refusal(user: User, site: Site) -> str:
+    mine = ", ".join(sorted(Site.objects.filter(pk__in=user.work_site_ids).values_list("code", flat=True)))
+    listed = f" ({mine})" if mine else ""
+    return f"You do not work at {site.code}: clinicians speak only for the sites they work at{listed}."
+
+
+def may_report_at(user: User | None, site: Site) -> bool:
+    """A site report (a submission's first one included) for `site`."""
+    return may(user, Action.REPORT) and (speaks_for_any_site(user) or works_at(user, site))
+
+
+def require_report_at(user: User | None, site: Site) -> None:
+    """Refuse without the role (403), and for a site the user does not work at (400 naming `site`)."""
+    require(user, Action.REPORT)
+    if not may_report_at(user, site):
+        raise ValidationError({"site": [_works_at_refusal(user, site)]})
+
+
+def require_outcome_at(user: User | None, site: Site, *, affected_site_ids: Collection[int]) -> None:
+    """An outcome answer for `site`: only for a site affected by the problem (one with a site report)
+    and, for clinicians, one they work at. 403 without the role, else 400 naming `site`."""
+    require(user, Action.ANSWER_OUTCOME)
+    if site.pk not in affected_site_ids:
+        raise ValidationError(
+            {"site": [f"{site.code} has no site report on this problem: answer for a site where it happened."]}
+        )
+    if not (speaks_for_any_site(user) or works_at(user, site)):
+        raise ValidationError({"site": [_works_at_refusal(user, site)]})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db.models import Q
+
 from .models import SiteReport
 
 
@@ -21,3 +23,9 @@ def problem_site_codes(problem_ids: list[int]) -> dict[int, tuple[str, ...]]:
     for problem_id, merged_into_id, code in rows:
         codes[merged_into_id if merged_into_id in problem_ids else problem_id].add(code)
     return {pk: tuple(sorted(codes.get(pk, ()))) for pk in problem_ids}
+
+
+def problem_site_ids(problem_id: int) -> set[int]:
+    """Ids of the sites affected by a problem: those with a site report on it or on a problem merged into it."""
+    reports = SiteReport.objects.filter(Q(problem_id=problem_id) | Q(problem__merged_into_id=problem_id))
+    return set(reports.values_list("site_id", flat=True).distinct())

@@ -22,7 +22,7 @@ from .models import (
 )
 from .numbers import ReportValues
 from .phi import phi_screen_fields
-from .roles import Action, evidence_action, require
+from .roles import Action, evidence_action, require, require_report_at
 from .similar.services import search_entries_write
 from .stale import all_problems_mark_stale, problems_at_site_mark_stale, problems_mark_stale
 
@@ -91,6 +91,7 @@ def problem_submit(
     safety_details: str = "",
 ) -> Problem:
     require(author, Action.SUBMIT)
+    require_report_at(author, site)
     phi_screen_fields(
         {
             "title": title,
@@ -119,7 +120,7 @@ def site_report_upsert(
     *, problem: Problem, site: Site, reporter: User, report: ReportValues
 ) -> tuple[SiteReport, bool]:
     """Add or replace `reporter`'s report of `problem` at `site`. Returns (report, created)."""
-    require(reporter, Action.REPORT)
+    require_report_at(reporter, site)
     _refuse_if_closed_for_input(problem)
     for attempt in range(2):
         try:

@@ -155,6 +155,7 @@ CASE_NAMES = [
 @pytest.fixture
 def world(db, users, site, other_site):
     clinician = users[Role.CLINICIAN]
+    clinician.sites.add(other_site)  # the matrix tests roles; where a clinician works is tested on its own
 
     def problem(status, at):
         made = ProblemFactory(status=status, submitted_by=clinician)

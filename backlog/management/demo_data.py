@@ -43,16 +43,20 @@ class DemoUser:
     home_site: str
     first_name: str = ""
     last_name: str = ""
+    also_at: str = ""  # space-separated codes of the other sites they work at (product.md §2)
 
 
 # The five accounts people log in with (password from DEMO_PASSWORD).
 DEMO_USERS = [
-    DemoUser("clinician", "clinician", "NORTH", "Casey", "Clinician"),
+    DemoUser("clinician", "clinician", "NORTH", "Casey", "Clinician", also_at="HILLCREST"),
     DemoUser("informatics", "informatics", "MIDTOWN", "Indira", "Informatics"),
     DemoUser("pm", "product_manager", "MIDTOWN", "Pat", "Product"),
     DemoUser("itlead", "it_lead", "MIDTOWN", "Ivan", "Lead"),
     DemoUser("admin", "admin", "MIDTOWN", "Ada", "Admin"),
 ]
+
+# Colleagues who also work at another site (product.md §2: an admin assigns the sites).
+ALSO_AT = {"np.rivera": "HILLCREST", "pa.singh": "EASTGATE", "dr.gupta": "MIDTOWN"}
 
 # Colleagues at each site who report and answer surveys (no password: they never log in to the demo).
 REPORTERS = {

@@ -47,7 +47,8 @@ ACCEPTED_REPORT_BOUNDS = {
 
 
 @pytest.fixture
-def existing(db, site, other_site):
+def existing(db, site, other_site, clinician):
+    clinician.sites.add(other_site)  # "me too" at SOUTH: the clinician works there too
     problem = ProblemFactory()
     SiteReportFactory(problem=problem, site=site, reporter=problem.submitted_by)
     return problem

@@ -60,12 +60,12 @@ def ok(response, code=201):
 @pytest.mark.django_db(transaction=True)
 def test_worked_example_of_the_default_policy_through_the_api():
     alpha = SiteFactory(code="ALPHA", providers=20, shifts_per_week=4.0, visits_per_week=1000)
-    SiteFactory(code="BETA", providers=10, shifts_per_week=5.0, visits_per_week=400)
-    SiteFactory(code="GAMMA", providers=8, shifts_per_week=3.0, visits_per_week=300)
-    alice, bob, dave = (
-        client_for(UserFactory(username=name, home_site=alpha, role=Role.CLINICIAN))
-        for name in ("alice", "bob", "dave")
-    )
+    beta = SiteFactory(code="BETA", providers=10, shifts_per_week=5.0, visits_per_week=400)
+    gamma = SiteFactory(code="GAMMA", providers=8, shifts_per_week=3.0, visits_per_week=300)
+    clinicians = [UserFactory(username=name, home_site=alpha, role=Role.CLINICIAN) for name in ("alice", "bob", "dave")]
+    for clinician in clinicians:  # they work at every site of the example (product.md §2)
+        clinician.sites.add(alpha, beta, gamma)
+    alice, bob, dave = (client_for(clinician) for clinician in clinicians)
     carol = client_for(UserFactory(username="carol", home_site=alpha, role=Role.INFORMATICS))
     pam = client_for(UserFactory(username="pam", home_site=alpha, role=Role.PRODUCT_MANAGER))
     itlead = client_for(UserFactory(username="ivan", home_site=alpha, role=Role.IT_LEAD))

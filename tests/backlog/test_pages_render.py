@@ -330,8 +330,8 @@ def test_problem_page_queries_do_not_grow_with_reports_and_evidence(client, user
     pm, top = users[Role.PRODUCT_MANAGER], data["top"]
     before = _problem_page_queries(client, pm, top)
     for index in range(8):
-        reporter = UserFactory(username=f"doc{index}", role=Role.CLINICIAN)
         site = SiteFactory(code=f"EXTRA{index}")
+        reporter = UserFactory(username=f"doc{index}", home_site=site, role=Role.CLINICIAN)
         with TestCase.captureOnCommitCallbacks(execute=True):
             site_report_upsert(
                 problem=top,

@@ -204,7 +204,11 @@ def test_every_free_text_field_is_screened(as_clinician, site):
             "Share of visits where patients wait (%): enter a number at least 0 and at most 100.",
         ),
         ("affected_roles", ["surgeon"], "Who does it slow down: choose among the listed roles."),
-        ("site", "999999", "Your site: choose one of the active sites in the list."),
+        (
+            "site",
+            "999999",
+            "Your site: choose one of the sites you work at (an administrator assigns them).",
+        ),
         ("proposed_solution", "y" * 2001, "The idea for a fix can be at most 2,000 characters (it has 2001)."),
     ],
 )
@@ -230,18 +234,20 @@ def test_a_safety_concern_needs_its_details_and_is_filed_for_the_safety_lane(as_
     assert (problem.safety_concern, problem.safety_details) == (True, "A positive result can sit unread overnight.")
 
 
-def test_inactive_sites_are_not_offered(as_clinician, site):
+def test_inactive_sites_are_not_offered(as_clinician, clinician, site):
     closed = SiteFactory(code="CLOSED", name="Closed Clinic", active=False)
+    clinician.sites.add(closed)  # even a site they work at, once closed
 
     response = as_clinician.get(reverse("intake"))
 
     assert [choice.pk for choice in response.context["form"].fields["site"].queryset] == [site.pk]
     assert post(as_clinician, closed).context["form"].errors == {
-        "site": ["Your site: choose one of the active sites in the list."]
+        "site": ["Your site: choose one of the sites you work at (an administrator assigns them)."]
     }
 
 
-def test_another_active_site_can_be_chosen(as_clinician, site, other_site):
+def test_another_active_site_can_be_chosen(as_clinician, clinician, site, other_site):
+    clinician.sites.add(other_site)
     post(as_clinician, other_site)
     assert SiteReport.objects.get().site == other_site
 

@@ -99,7 +99,9 @@ class DemoLoader:
                 self.data.count("sites")
             self.data.sites[demo.code] = site
 
-    def _user(self, username: str, *, role: str, home: str, password: str | None, first="", last="") -> User:
+    def _user(
+        self, username: str, *, role: str, home: str, password: str | None, first="", last="", also_at=""
+    ) -> User:
         """An existing account is left exactly as it is (its password included)."""
         user, created = User.objects.get_or_create(
             username=username,
@@ -115,6 +117,7 @@ class DemoLoader:
                 user.is_staff = user.is_superuser = True
             user.save()
             user.groups.add(Group.objects.get_or_create(name=role)[0])
+            user.sites.add(self.data.sites[home], *(self.data.sites[code] for code in also_at.split()))
             self.data.count("users")
         self.data.users[username] = user
         return user
@@ -128,10 +131,18 @@ class DemoLoader:
                 password=self.password,
                 first=demo.first_name,
                 last=demo.last_name,
+                also_at=demo.also_at,
             )
         for code, usernames in demo_data.REPORTERS.items():
             pool = [
-                self._user(name, role=Role.CLINICIAN, home=code, password=None, last=name.split(".")[1].title())
+                self._user(
+                    name,
+                    role=Role.CLINICIAN,
+                    home=code,
+                    password=None,
+                    last=name.split(".")[1].title(),
+                    also_at=demo_data.ALSO_AT.get(name, ""),
+                )
                 for name in usernames
             ]
             self.data.pools[code] = pool
