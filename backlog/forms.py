@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from intake.evidence_kinds import KINDS, KindRule
 from intake.forms import SiteChoiceField, only_my_sites
 from intake.models import NOTE_MAX, EvidenceKind, Site, Status, WorkflowArea
-from intake.numbers import EFFORT_WEEKS, MINUTES_SAVED_PER_SHIFT, plain
+from intake.numbers import EFFORT_WEEKS, MINUTES_SAVED_PER_SHIFT, plain, too_many_values
 from intake.roles import speaks_for_any_site
 
 from .models import OUTCOME_QUESTIONS
@@ -229,6 +229,25 @@ class BacklogFilterForm(forms.Form):
         self.fields["site"].choices = [("", "Any")] + [
             (code, f"{code} · {name}") for code, name in Site.objects.order_by("code").values_list("code", "name")
         ]
+
+    # The fields a query string may repeat, and what their values are called (intake.numbers bounds them).
+    LIST_FIELDS = {"status": "statuses", "site": "site codes"}
+
+    def clean(self):
+        data = super().clean()
+        if self.is_bound and hasattr(self.data, "getlist"):
+            for name, noun in self.LIST_FIELDS.items():
+                if message := too_many_values(len(self.data.getlist(name)), noun):
+                    self.add_error(name, ValidationError(message, code="too_many"))
+        return data
+
+    @property
+    def too_many_values(self) -> bool:
+        """A list filter over the bound: the page answers 400 (the filter itself is ignored)."""
+        self.is_valid()
+        return any(
+            error.code == "too_many" for name in self.LIST_FIELDS for error in self.errors.as_data().get(name, [])
+        )
 
     def filters(self) -> dict:
         """Keyword arguments for backlog_ranked from the valid fields only."""

@@ -416,6 +416,7 @@ def backlog_page(request):
             "next": request.get_full_path(),
             "policy": policy,
         },
+        status=400 if filters.too_many_values else 200,
     )
 
 

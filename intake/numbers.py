@@ -140,3 +140,14 @@ SHIFTS_PER_WEEK = Range(0, 21)  # a site's shifts per provider per week
 EFFORT_WEEKS = Range(0, 520, low_open=True)  # IT's estimate, and the policy's default effort
 MINUTES_SAVED_PER_SHIFT = Range(0, 240)  # an outcome answer
 LIKERT = Range(1, 5, whole=True)  # an outcome answer's agreement, 1 (strongly disagree) to 5
+
+# How many values a list filter takes (site codes, statuses, areas; product.md §13: bad input never
+# costs a stalled worker). The backlog API's and the backlog page's filters read it.
+FILTER_VALUES_MAX = 50
+
+
+def too_many_values(count: int, noun: str) -> str | None:
+    """The refusal for a list filter of `count` values, or None when it is within FILTER_VALUES_MAX."""
+    if count <= FILTER_VALUES_MAX:
+        return None
+    return f"At most {FILTER_VALUES_MAX} {noun} in one filter ({count} given)."

@@ -35,6 +35,7 @@ from api.pagination import INVALID_CURSOR, PAGE_PARAMETERS, page_size_from
 from api.renderers import OrjsonRenderer
 from api.schema import READ, errors
 from intake.models import Problem, Status, WorkflowArea
+from intake.numbers import FILTER_VALUES_MAX, too_many_values
 
 from ..selectors.keyset import BacklogPosition, backlog_page
 from ..selectors.listing import BACKLOG_COLUMNS, backlog_all
@@ -65,6 +66,7 @@ class BacklogFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
+LIST_FILTERS = {"status": "statuses", "site": "site codes", "workflow_area": "workflow areas"}
 NO_FILTERS = {"statuses": None, "site_codes": None, "workflow_areas": None, "safety": None}
 
 
@@ -73,6 +75,14 @@ def _filters(request) -> dict:
         return NO_FILTERS  # the common case: nothing to parse (a FilterSet deep-copies its filters)
     # Lists come comma-separated (status=a,b) or repeated (status=a&status=b), as many clients send them.
     data = {name: ",".join(request.query_params.getlist(name)) for name in BacklogFilter.base_filters}
+    # Counted before anything is parsed or queried: 600 site codes once held a worker for 25 s.
+    too_many = {
+        name: [message]
+        for name, noun in LIST_FILTERS.items()
+        if (message := too_many_values(len(data[name].split(",")), noun))
+    }
+    if too_many:
+        raise serializers.ValidationError(too_many)
     given = BacklogFilter(data, queryset=Problem.objects.none())
     if not given.is_valid():
         raise serializers.ValidationError({field: list(messages) for field, messages in given.errors.items()})
@@ -185,7 +195,8 @@ BACKLOG_PARAMETERS = [
     _list_parameter(
         "site",
         {"type": "string", "pattern": SITE_CODE.pattern},
-        "Comma-separated site codes: problems with a site report there (their own or merged in).",
+        f"Comma-separated site codes (at most {FILTER_VALUES_MAX}): problems with a site report there "
+        "(their own or merged in).",
     ),
     _list_parameter("workflow_area", {"type": "string", "enum": WorkflowArea.values}, "Comma-separated areas."),
     OpenApiParameter("safety", bool, description="true: only problems with a safety concern; false: only without."),
