@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import csv
 import math
-from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 import django_filters
@@ -25,11 +23,11 @@ from django_filters.rest_framework import BooleanFilter
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
+from api.csv_export import CSVRenderer, csv_lines
 from api.fields import ID_MAX, INT32_MAX, SITE_CODE
 from api.pagination import INVALID_CURSOR, PAGE_PARAMETERS, page_size_from
 from api.renderers import OrjsonRenderer
@@ -136,41 +134,6 @@ def _problem_url_head(request) -> str:
     return sample[: sample.rindex("/0/") + 1]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_cell(value) -> str | float | int:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return " ".join(value)
-    if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
-    return value
-
-
-def csv_lines(items: Iterable[dict]) -> Iterator[str]:
-    """The backlog as CSV lines: a header, then one line per item, in CSV_COLUMNS order."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
-    for item in items:
-        yield writer.writerow([_csv_cell(item.get(column)) for column in CSV_COLUMNS])
-
-
-class BacklogCSVRenderer(BaseRenderer):
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
-        items = data["results"] if isinstance(data, dict) and "results" in data else data
-        return "".join(csv_lines(items or [])).encode()
-
-
 class BacklogPageOut(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
@@ -210,7 +173,8 @@ BACKLOG_PARAMETERS = [
 
 
 class BacklogView(APIView):
-    renderer_classes = [OrjsonRenderer, BacklogCSVRenderer]
+    renderer_classes = [OrjsonRenderer, CSVRenderer]
+    csv_columns = CSV_COLUMNS
 
     @extend_schema(
         operation_id="backlog_list",
@@ -266,7 +230,7 @@ class BacklogView(APIView):
                 item["url"] = f"{head}{item['id']}/"
                 yield item
 
-        response = StreamingHttpResponse(csv_lines(items()), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(csv_lines(CSV_COLUMNS, items()), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="backlog.csv"'
         return response
 
