@@ -26,6 +26,7 @@ from intake.forms import SiteReportForm, apply_refusal
 from intake.models import ALLOWED_MOVES, DELIVERED_STATUSES, EvidenceKind, Problem, Status, VersionConflict
 from intake.roles import Action, allowed_moves, evidence_action, may, require
 from intake.services import evidence_add, site_report_upsert
+from scoring.explain import ReportChange
 from scoring.selectors import policy_current
 
 from .charts import line_chart, score_bars
@@ -195,6 +196,7 @@ def site_report_add(request, pk: int):
     form = SiteReportForm(request.POST, auto_id="report_%s")
     if form.is_valid():
         site = form.cleaned_data["site"]
+        change = ReportChange(problem_id=problem.pk, site_code=site.code)
         try:
             _, created = site_report_upsert(
                 problem=problem, site=site, reporter=request.user, report=form.report_values()
@@ -202,8 +204,7 @@ def site_report_add(request, pk: int):
         except ValidationError as error:
             apply_refusal(form, error)
         else:
-            verb = "added" if created else "updated"
-            messages.success(request, f"Your report for {site.code} is {verb}. The score is being recomputed.")
+            messages.success(request, change.message(created=created))
             return _back_to_problem(pk, "site-reports")
     return _render_problem(request, pk, me_too=form)
 

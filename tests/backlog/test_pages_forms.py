@@ -58,7 +58,33 @@ def test_me_too_adds_a_site_report_and_rescores(client, users, problem, other_si
     assert (report.reporter, report.minutes_lost_per_occurrence, report.providers_affected_pct) == (users[role], 4, 50)
     assert ProblemScore.objects.get(problem=problem).sites == ["NORTH", "SOUTH"]
     page = client.get(response["Location"])
-    assert "Your report for SOUTH is added." in page.content.decode()
+    assert (
+        "SOUTH&#x27;s report added; SOUTH now counts toward this problem (2 sites instead of 1)"
+        in page.content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_me_too_at_a_site_that_already_counts_says_which_median_moved_and_the_priority(client, users, problem, site):
+    # Given NORTH counts already (3 minutes each time); a second NORTH report says 1 minute.
+    before = ProblemScore.objects.get(problem=problem).priority
+    login(client, users, Role.INFORMATICS)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            f"/problems/{problem.pk}/site-reports/", ME_TOO | {"site": "NORTH", "minutes_lost_per_occurrence": "1"}
+        )
+
+    after = ProblemScore.objects.get(problem=problem).priority
+    assert after < before
+    page = client.get(response["Location"]).content.decode()
+    # The median of 3 and 1 is 2; the message's new priority is the one the recompute stored.
+    assert (
+        "NORTH&#x27;s report added; NORTH already counted, and the median minutes lost per occurrence at NORTH "
+        "fell from 3 to 2, the median occurrences per shift at NORTH fell from 10 to 8 and the median share of "
+        f"providers affected (%) at NORTH fell from 100 to 75, so the priority goes from {before:.2f} to {after:.2f}."
+    ) in page
+    assert "now counts" not in page
 
 
 @pytest.mark.django_db

@@ -56,7 +56,9 @@ def test_clinician_says_me_too_from_a_phone(phone_page, login, live_server, user
     form.get_by_label("Times per shift, for one provider").fill("8")
     form.get_by_role("button", name="Add my site").click()
 
-    phone_page.get_by_text("Your report for NORTH is added. The score is being recomputed.").wait_for()
+    phone_page.get_by_text(
+        "NORTH's report added; NORTH now counts toward this problem (2 sites instead of 1)", exact=False
+    ).wait_for()
     report = SiteReport.objects.get(problem=problem, reporter=clinician)
     assert (report.site.code, report.minutes_lost_per_occurrence, report.occurrences_per_shift) == ("NORTH", 3, 8)
     assert "across 2 sites." in phone_page.locator(".score-line").inner_text()
