@@ -46,6 +46,9 @@ from .services import outcome_answer, problem_merge, problem_triage
 PAGE_SIZE = 50
 FORM_ERROR = 422
 NETWORK_PROBLEMS = 30
+# The problem page asks for its pending score every SCORE_POLL_SECONDS, at most SCORE_POLLS times.
+SCORE_POLL_SECONDS = 2
+SCORE_POLLS = 30
 
 
 @login_required
@@ -155,7 +158,18 @@ def _problem_context(request: HttpRequest, pk: int, bound: dict) -> dict:
         "rank_chart": line_chart([h.rank for h in history], invert=True, fmt="#{:g}"),
         "priority_chart": line_chart([h.priority for h in history], fmt="{:.1f}"),
         "forms": forms,
+        "score_poll": _next_poll(request),
+        "score_poll_seconds": SCORE_POLL_SECONDS,
     }
+
+
+def _next_poll(request: HttpRequest) -> int:
+    """The number of the next poll for a pending score, or 0 once SCORE_POLLS were made."""
+    try:
+        done = int(request.GET.get("poll", 0))
+    except ValueError:
+        done = 0
+    return done + 1 if 0 <= done < SCORE_POLLS else 0
 
 
 # Where each of the page's forms sits, so an htmx swap with errors scrolls back to that form.

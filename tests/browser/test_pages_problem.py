@@ -1,9 +1,10 @@
 """The problem page in a real browser: accessible, "me too" from a phone, kind-dependent evidence fields."""
 
 import pytest
+from django.db.models import F
 
 from backlog.services import problem_triage
-from intake.models import Role, SiteReport
+from intake.models import Problem, Role, SiteReport
 from intake.services import ReportValues, evidence_add, problem_submit
 from scoring.recompute import scores_recompute
 
@@ -100,3 +101,20 @@ def test_evidence_fields_follow_the_kind(page, login, live_server, users, proble
     form.get_by_role("button", name="Add evidence").click()
     page.get_by_text("EHR metric added.").wait_for()
     assert page.locator("#evidence").get_by_text("occurrences per provider per shift at SOUTH").is_visible()
+
+
+def test_score_updating_refreshes_by_itself_once_the_new_score_is_stored(
+    phone_page, login, live_server, users, problem
+):
+    Problem.objects.filter(pk=problem.pk).update(inputs_version=F("inputs_version") + 1)
+    login(phone_page, users[Role.CLINICIAN])
+    phone_page.goto(f"{live_server.url}/problems/{problem.pk}/")
+    badge = phone_page.locator("#score .badge-pending")
+    assert badge.is_visible()
+
+    scores_recompute(problem_ids=[problem.pk])
+
+    # No reload: the section polls until the stored score is fresh, and the header's badge follows.
+    badge.wait_for(state="detached", timeout=8000)
+    assert phone_page.locator("#problem-badges .badge-pending").count() == 0
+    assert "Priority" in phone_page.locator(".score-line").inner_text()
