@@ -289,7 +289,10 @@ def test_triage_with_a_stale_version_shows_the_conflict_and_the_fresh_state(clie
 
     assert response.status_code == 422
     html = response.content.decode()
-    assert "This problem was changed by product_manager" in html
+    changed = TriageAudit.objects.get().at
+    assert (
+        f"This problem was changed by product_manager at {changed:%H:%M} UTC on {changed.day} {changed:%b %Y}; " in html
+    )
     assert "it is now at version 2. Reload it and apply your change again." in html
     form = response.context["forms"]["triage"]
     assert form["version"].value() == "2"

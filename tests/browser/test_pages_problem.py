@@ -89,6 +89,15 @@ def test_evidence_fields_follow_the_kind(page, login, live_server, users, proble
     login(page, users[Role.INFORMATICS])
     page.goto(f"{live_server.url}/problems/{problem.pk}/")
     form = page.locator("#add-evidence")
+    # Before a choice the select says so, and every field is shown with what it means per kind
+    assert form.get_by_label("Kind of evidence").input_value() == ""
+    assert form.get_by_role("option", name="Choose the kind of evidence").count() == 1
+    form.get_by_label("Kind of evidence").select_option("ehr_metric")
+    form.get_by_label("Occurrences per provider per shift").wait_for()
+    # A reload does not keep a kind the fields are not laid out for
+    page.reload()
+    assert form.get_by_label("Kind of evidence").input_value() == ""
+    assert form.get_by_label("Sample size").count() == 1
     form.get_by_role("textbox", name="Note").fill("From the EHR audit log")
 
     form.get_by_label("Kind of evidence").select_option("ehr_metric")
@@ -101,6 +110,7 @@ def test_evidence_fields_follow_the_kind(page, login, live_server, users, proble
     form.get_by_role("button", name="Add evidence").click()
     page.get_by_text("EHR metric added.").wait_for()
     assert page.locator("#evidence").get_by_text("occurrences per provider per shift at SOUTH").is_visible()
+    assert page.locator("#add-evidence").get_by_label("Kind of evidence").input_value() == ""
 
 
 def test_score_updating_refreshes_by_itself_once_the_new_score_is_stored(
