@@ -39,7 +39,7 @@ from .forms import (
 )
 from .selectors.listing import backlog_fitting_count, backlog_page_rows, problems_of_user, safety_lane
 from .selectors.network import network_matrix
-from .selectors.outcomes import delivered_problems, outcome_summaries
+from .selectors.outcomes import delivered_problems, outcome_of, outcome_summaries
 from .selectors.problem import problem_page
 from .services import outcome_answer, problem_merge, problem_triage
 
@@ -129,6 +129,7 @@ def _problem_context(request: HttpRequest, pk: int, bound: dict) -> dict:
     detail, user = page.detail, request.user
     problem = detail.problem
     forms: dict = {}
+    mine = None
     if problem.status != Status.MERGED:
         if may(user, Action.REPORT):
             forms["me_too"] = SiteReportForm(initial=_me_too_initial(user, page), auto_id="report_%s")
@@ -139,7 +140,13 @@ def _problem_context(request: HttpRequest, pk: int, bound: dict) -> dict:
             forms["merge"] = MergeForm(initial={"version": problem.version}, auto_id=f"merge{problem.pk}_%s")
         if may(user, Action.ANSWER_OUTCOME) and problem.status in DELIVERED_STATUSES:
             home = user.home_site
-            forms["outcome"] = OutcomeForm(initial={"site": home.code if home else None}, auto_id="outcome_%s")
+            mine = outcome_of(problem_id=problem.pk, respondent=user, site=home)
+            initial = {"site": home.code if home else None}
+            if mine is not None:  # the answer given, to read or change
+                initial = {"site": mine.site.code} | {
+                    name: getattr(mine, name) for name in OutcomeForm.base_fields if name != "site"
+                }
+            forms["outcome"] = OutcomeForm(initial=initial, auto_id="outcome_%s")
     forms |= bound  # a form posted with errors is shown as posted, even where it would not be offered now
     history = detail.history
     return {
@@ -158,6 +165,8 @@ def _problem_context(request: HttpRequest, pk: int, bound: dict) -> dict:
         "rank_chart": line_chart([h.rank for h in history], invert=True, fmt="#{:g}"),
         "priority_chart": line_chart([h.priority for h in history], fmt="{:.1f}"),
         "forms": forms,
+        "my_outcome": mine if "outcome" in forms else None,
+        "delivered": problem.status in DELIVERED_STATUSES,
         "score_poll": _next_poll(request),
         "score_poll_seconds": SCORE_POLL_SECONDS,
     }

@@ -1,6 +1,8 @@
 """The problem page's forms, posted through the test client: each calls its service, refuses the
 wrong roles with 403, and on an error answers 422 with the message on its field and what was typed."""
 
+import re
+
 import pytest
 from django.test import TestCase
 
@@ -533,6 +535,43 @@ def test_outcome_answer_is_recorded_and_summarised(client, users, problem, role)
     summary = client.get(f"/problems/{problem.pk}/").context["d"].outcomes
     # NORTH: 10 providers × 100% × 4 shifts × 6 min / 60 = 4 h; estimate 20 h
     assert (summary.responses, summary.realized_provider_hours_per_week, summary.estimate_accuracy) == (1, 4.0, 0.2)
+
+
+@pytest.mark.django_db
+def test_after_an_answer_the_outcome_form_shows_the_answer_given(client, users, problem):
+    deliver(problem, users[Role.PRODUCT_MANAGER])
+    login(client, users, Role.CLINICIAN)
+
+    response = client.post(f"/problems/{problem.pk}/outcomes/", ANSWER, follow=True)
+
+    form = response.context["forms"]["outcome"]
+    assert {name: form[name].value() for name in ANSWER} == {
+        "site": "NORTH",
+        "better_care": 4,
+        "less_frustrated": 5,
+        "more_confident": 3,
+        "minutes_saved_per_shift": 6,
+    }
+    html = response.content.decode()
+    checked = re.findall(r'<input type="radio" name="([a-z_]+)" value="(\d)"[^>]*checked', html)
+    assert checked == [("better_care", "4"), ("less_frustrated", "5"), ("more_confident", "3")]
+    assert "Your answer for NORTH, sent " in html
+    assert "better care 4/5, less frustrated 5/5, more confident 3/5, 6 minutes saved per shift." in html
+    assert ">Change my outcome answer</a>" in html
+
+
+@pytest.mark.django_db
+def test_a_delivered_problems_main_action_is_the_outcome_survey(client, users, problem):
+    login(client, users, Role.CLINICIAN)
+    before = client.get(f"/problems/{problem.pk}/").content.decode()
+    assert '<a class="button" href="#me-too">This happens at my site too</a>' in before
+
+    deliver(problem, users[Role.PRODUCT_MANAGER])
+    html = client.get(f"/problems/{problem.pk}/").content.decode()
+
+    actions = html.split('aria-label="Actions on this problem">')[1].split("</nav>")[0]
+    links = re.findall(r'<a class="([^"]+)" href="#([a-z-]+)">', actions)
+    assert links[:2] == [("button", "outcomes"), ("button secondary", "me-too")]
 
 
 @pytest.mark.django_db
