@@ -25,6 +25,7 @@ from intake.evidence_kinds import KINDS
 from intake.forms import SiteReportForm, apply_refusal
 from intake.models import ALLOWED_MOVES, DELIVERED_STATUSES, EvidenceKind, Problem, Status, VersionConflict
 from intake.roles import Action, allowed_moves, evidence_action, may, require
+from intake.selectors import administrators
 from intake.services import evidence_add, site_report_upsert
 from scoring.explain import ReportChange
 from scoring.selectors import policy_current
@@ -55,6 +56,9 @@ SCORE_POLLS = 30
 def home(request):
     """Send each role where it works."""
     user = request.user
+    if not user.roles:
+        # Signed in (SSO creates accounts) but given nothing yet: say what to do, not 403.
+        return render(request, "backlog/no_role.html", {"administrators": administrators()})
     if may(user, Action.TRIAGE):
         return redirect("backlog")
     if may(user, Action.ADMINISTER) and not may(user, Action.SUBMIT):

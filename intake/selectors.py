@@ -1,10 +1,14 @@
-"""Reads for intake: the sites behind problems. Similar problems are intake.similar.selectors'."""
+"""Reads for intake: the sites behind problems, the administrators to ask for a role.
+
+Similar problems are intake.similar.selectors'."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from .models import SiteReport
+from django.db.models import Q
+
+from .models import Role, SiteReport, User
 
 
 def problem_site_codes(problem_ids: list[int]) -> dict[int, tuple[str, ...]]:
@@ -21,3 +25,9 @@ def problem_site_codes(problem_ids: list[int]) -> dict[int, tuple[str, ...]]:
     for problem_id, merged_into_id, code in rows:
         codes[merged_into_id if merged_into_id in problem_ids else problem_id].add(code)
     return {pk: tuple(sorted(codes.get(pk, ()))) for pk in problem_ids}
+
+
+def administrators(*, limit: int = 5) -> list[str]:
+    """Usernames of the active administrators (the admin role, or superusers): whom to ask for a role."""
+    admins = User.objects.filter(Q(groups__name=Role.ADMIN) | Q(is_superuser=True), is_active=True)
+    return list(admins.distinct().order_by("username").values_list("username", flat=True)[:limit])

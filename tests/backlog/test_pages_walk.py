@@ -1,11 +1,12 @@
 """What a walk through every page found (issue 14), fixed and kept fixed: through the test client."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db.models import F
 
-from intake.models import Problem, Role
+from intake.models import Problem, Role, User
 from scoring.recompute import scores_recompute
-from tests.factories import ProblemFactory, SiteReportFactory
+from tests.factories import ProblemFactory, SiteReportFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +56,37 @@ def test_a_fresh_score_does_not_poll(client, users, scored):
     html = client.get(f"/problems/{scored.pk}/").content.decode()
 
     assert "?poll=" not in html
+
+
+# --- an account without a role; the admin's user list ---------------------------------------------
+
+
+def test_a_user_without_a_role_lands_on_a_page_that_says_what_to_do(client, users):
+    newcomer = UserFactory(username="newcomer")
+    client.force_login(newcomer)
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Your account has no role yet</h1>" in html
+    # whom to ask: the administrators by name
+    assert "Ask a Bridge administrator to give you a role (admin)" in html
+    assert 'href="/backlog/">read the backlog</a>' in html
+
+    # once given a role, the same address sends them where they work
+    newcomer.groups.add(Group.objects.get(name=Role.CLINICIAN))
+    assert client.get("/")["Location"] == "/intake/"
+
+
+def test_the_admin_user_list_shows_each_users_roles(client, users):
+    UserFactory(username="newcomer")
+    client.force_login(User.objects.create_superuser("root", password="pass-word-123"))
+
+    html = client.get("/admin/intake/user/").content.decode()
+
+    assert '<th scope="col" class="column-roles_held">' in html
+    assert '<td class="field-roles_held">Product manager</td>' in html
+    assert '<td class="field-roles_held">Clinician</td>' in html
+    assert '<td class="field-roles_held">none: no access yet</td>' in html
+    assert '<td class="field-roles_held">Administrator</td>' in html  # root, a superuser
