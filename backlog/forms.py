@@ -29,7 +29,9 @@ class EvidenceForm(forms.Form):
     """Add evidence; which fields matter depends on the kind (intake.evidence_kinds) and which kinds
     on the user's role (intake.roles)."""
 
-    kind = forms.ChoiceField(label="Kind of evidence")
+    kind = forms.ChoiceField(
+        label="Kind of evidence", error_messages={"required": "Kind of evidence is required: choose one."}
+    )
     value = forms.FloatField(label="Value", required=False)
     site = SiteChoiceField(required=False, label="Site")
     sample_size = forms.IntegerField(label="Sample size (observations)", min_value=1, required=False)

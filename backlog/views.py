@@ -25,8 +25,9 @@ from intake.evidence_kinds import KINDS
 from intake.forms import SiteReportForm, apply_refusal
 from intake.models import ALLOWED_MOVES, DELIVERED_STATUSES, EvidenceKind, Problem, Status, VersionConflict
 from intake.roles import Action, allowed_moves, evidence_action, may, require
-from intake.selectors import problem_site_ids
+from intake.selectors import administrators, problem_site_ids
 from intake.services import evidence_add, site_report_upsert
+from scoring.explain import ReportChange
 from scoring.selectors import policy_current
 
 from .charts import line_chart, score_bars
@@ -39,19 +40,25 @@ from .forms import (
 )
 from .selectors.listing import backlog_fitting_count, backlog_page_rows, problems_of_user, safety_lane
 from .selectors.network import network_matrix
-from .selectors.outcomes import delivered_problems, outcome_summaries
+from .selectors.outcomes import delivered_problems, outcome_of, outcome_summaries
 from .selectors.problem import problem_page
 from .services import outcome_answer, problem_merge, problem_triage
 
 PAGE_SIZE = 50
 FORM_ERROR = 422
 NETWORK_PROBLEMS = 30
+# The problem page asks for its pending score every SCORE_POLL_SECONDS, at most SCORE_POLLS times.
+SCORE_POLL_SECONDS = 2
+SCORE_POLLS = 30
 
 
 @login_required
 def home(request):
     """Send each role where it works."""
     user = request.user
+    if not user.roles:
+        # Signed in (SSO creates accounts) but given nothing yet: say what to do, not 403.
+        return render(request, "backlog/no_role.html", {"administrators": administrators()})
     if may(user, Action.TRIAGE):
         return redirect("backlog")
     if may(user, Action.ADMINISTER) and not may(user, Action.SUBMIT):
@@ -126,6 +133,7 @@ def _problem_context(request: HttpRequest, pk: int, bound: dict) -> dict:
     detail, user = page.detail, request.user
     problem = detail.problem
     forms: dict = {}
+    mine = None
     if problem.status != Status.MERGED:
         if may(user, Action.REPORT):
             forms["me_too"] = SiteReportForm(initial=_me_too_initial(user, page), user=user, auto_id="report_%s")
@@ -136,7 +144,14 @@ def _problem_context(request: HttpRequest, pk: int, bound: dict) -> dict:
             forms["merge"] = MergeForm(initial={"version": problem.version}, auto_id=f"merge{problem.pk}_%s")
         if may(user, Action.ANSWER_OUTCOME) and problem.status in DELIVERED_STATUSES:
             affected = {report.site_id for report in detail.site_reports}
-            outcome = OutcomeForm(user=user, affected_site_ids=affected, auto_id="outcome_%s")
+            home = user.home_site
+            mine = outcome_of(problem_id=problem.pk, respondent=user, site=home)
+            initial = {}
+            if mine is not None:  # the answer given, to read or change
+                initial = {"site": mine.site.code} | {
+                    name: getattr(mine, name) for name in OutcomeForm.base_fields if name != "site"
+                }
+            outcome = OutcomeForm(initial=initial, user=user, affected_site_ids=affected, auto_id="outcome_%s")
             if outcome.fields["site"].queryset.exists():  # no site to answer for: no survey to offer
                 forms["outcome"] = outcome
     forms |= bound  # a form posted with errors is shown as posted, even where it would not be offered now
@@ -157,7 +172,20 @@ def _problem_context(request: HttpRequest, pk: int, bound: dict) -> dict:
         "rank_chart": line_chart([h.rank for h in history], invert=True, fmt="#{:g}"),
         "priority_chart": line_chart([h.priority for h in history], fmt="{:.1f}"),
         "forms": forms,
+        "my_outcome": mine if "outcome" in forms else None,
+        "delivered": problem.status in DELIVERED_STATUSES,
+        "score_poll": _next_poll(request),
+        "score_poll_seconds": SCORE_POLL_SECONDS,
     }
+
+
+def _next_poll(request: HttpRequest) -> int:
+    """The number of the next poll for a pending score, or 0 once SCORE_POLLS were made."""
+    try:
+        done = int(request.GET.get("poll", 0))
+    except ValueError:
+        done = 0
+    return done + 1 if 0 <= done < SCORE_POLLS else 0
 
 
 # Where each of the page's forms sits, so an htmx swap with errors scrolls back to that form.
@@ -198,6 +226,7 @@ def site_report_add(request, pk: int):
     form = SiteReportForm(request.POST, user=request.user, auto_id="report_%s")
     if form.is_valid():
         site = form.cleaned_data["site"]
+        change = ReportChange(problem_id=problem.pk, site_code=site.code)
         try:
             _, created = site_report_upsert(
                 problem=problem, site=site, reporter=request.user, report=form.report_values()
@@ -205,8 +234,7 @@ def site_report_add(request, pk: int):
         except ValidationError as error:
             apply_refusal(form, error)
         else:
-            verb = "added" if created else "updated"
-            messages.success(request, f"Your report for {site.code} is {verb}. The score is being recomputed.")
+            messages.success(request, change.message(created=created))
             return _back_to_problem(pk, "site-reports")
     return _render_problem(request, pk, me_too=form)
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import Evidence, Problem, Site, SiteReport, User
+from .models import Evidence, Problem, Role, Site, SiteReport, User
 
 
 @admin.register(Site)
@@ -27,9 +27,17 @@ class BridgeUserAdmin(UserAdmin):
     fieldsets = (*UserAdmin.fieldsets, ("Bridge", {"fields": ("home_site", "sites", "is_demo")}))
     add_fieldsets = (*UserAdmin.add_fieldsets, ("Bridge", {"fields": ("home_site", "sites", "groups")}))
     filter_horizontal = (*UserAdmin.filter_horizontal, "sites")
-    list_display = ("username", "email", "home_site", "is_staff", "is_active", "is_demo")
+    list_display = ("username", "email", "roles_held", "home_site", "is_staff", "is_active", "is_demo")
     list_filter = ("groups", "home_site", "is_active", "is_demo")
     readonly_fields = ("is_demo",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description="Roles")
+    def roles_held(self, user: User) -> str:
+        held = user.roles_given(group.name for group in user.groups.all())
+        return ", ".join(Role(role).label for role in Role.values if role in held) or "none: no access yet"
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

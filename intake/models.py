@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from .evidence_kinds import KINDS, EvidenceKind, KindRule
 from .numbers import EFFORT_WEEKS, REPORT_NUMBERS, SHIFTS_PER_WEEK, Range
@@ -228,6 +230,9 @@ class Problem(models.Model):
         return self.status in OPEN_STATUSES
 
 
+CONFLICT_TIME = r"H:i T \o\n j M Y"  # 14:05 UTC on 3 Dec 2026
+
+
 @dataclass
 class VersionConflict(Exception):
     """A write carried a `version` that is not the problem's current one: someone else changed it first."""
@@ -238,7 +243,8 @@ class VersionConflict(Exception):
 
     def __str__(self) -> str:
         who = f" by {self.changed_by}" if self.changed_by else ""
-        when = f" at {self.changed_at.isoformat()}" if self.changed_at else ""
+        # A person reads this (the page, the API's detail); the API's changed_at carries the ISO time.
+        when = f" at {date_format(localtime(self.changed_at), CONFLICT_TIME)}" if self.changed_at else ""
         return (
             f"This problem was changed{who}{when}; it is now at version {self.current_version}. "
             "Reload it and apply your change again."

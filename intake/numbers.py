@@ -62,6 +62,7 @@ class ReportNumber:
     help: str  # the form's example
     api_help: str  # the API schema's description
     column: str  # a table's column heading (the problem page)
+    noun: str  # the number inside a sentence ("the median minutes lost per occurrence at NORTH fell …")
 
 
 REPORT_NUMBERS: tuple[ReportNumber, ...] = (
@@ -73,6 +74,7 @@ REPORT_NUMBERS: tuple[ReportNumber, ...] = (
         help="A rough guess is fine. For example: 3 (re-typing a medication list), 10 (a fax and a callback).",
         api_help="Minutes lost each time (0 < m ≤ 240).",
         column="Minutes each time",
+        noun="minutes lost per occurrence",
     ),
     ReportNumber(
         "occurrences_per_shift",
@@ -82,6 +84,7 @@ REPORT_NUMBERS: tuple[ReportNumber, ...] = (
         help="For example: 1 (once a shift), 12 (every other patient), 0.2 (about once a week).",
         api_help="How often per provider per shift (0 < f ≤ 200).",
         column="Times per shift",
+        noun="occurrences per shift",
     ),
     ReportNumber(
         "providers_affected_pct",
@@ -91,6 +94,7 @@ REPORT_NUMBERS: tuple[ReportNumber, ...] = (
         help="For example: 100 (everyone), 30 (only those on the evening shift).",
         api_help="Share of providers affected, 0–100.",
         column="Providers %",
+        noun="share of providers affected (%)",
     ),
     ReportNumber(
         "after_hours_pct",
@@ -100,6 +104,7 @@ REPORT_NUMBERS: tuple[ReportNumber, ...] = (
         help="For example: 0 (never), 50 (half of it is charting at home).",
         api_help="Share of the lost time made up after hours, 0–100.",
         column="After hours %",
+        noun="share of lost time made up after hours (%)",
     ),
     ReportNumber(
         "patient_wait_minutes",
@@ -109,6 +114,7 @@ REPORT_NUMBERS: tuple[ReportNumber, ...] = (
         help="For example: 0 (patients don’t notice), 15 (they wait in the room).",
         api_help="Minutes a patient waits because of it, 0–240.",
         column="Patient wait min",
+        noun="minutes a patient waits",
     ),
     ReportNumber(
         "visits_affected_pct",
@@ -118,6 +124,7 @@ REPORT_NUMBERS: tuple[ReportNumber, ...] = (
         help="For example: 5 (only walk-ins needing an x-ray), 100 (every visit).",
         api_help="Share of visits affected, 0–100.",
         column="Visits %",
+        noun="share of visits where patients wait (%)",
     ),
 )
 REPORT_NUMBER_NAMES = tuple(number.name for number in REPORT_NUMBERS)

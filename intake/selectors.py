@@ -1,4 +1,6 @@
-"""Reads for intake: the sites behind problems. Similar problems are intake.similar.selectors'."""
+"""Reads for intake: the sites behind problems, the administrators to ask for a role.
+
+Similar problems are intake.similar.selectors'."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from collections import defaultdict
 
 from django.db.models import Q
 
-from .models import SiteReport
+from .models import Role, SiteReport, User
 
 
 def problem_site_codes(problem_ids: list[int]) -> dict[int, tuple[str, ...]]:
@@ -29,3 +31,9 @@ def problem_site_ids(problem_id: int) -> set[int]:
     """Ids of the sites affected by a problem: those with a site report on it or on a problem merged into it."""
     reports = SiteReport.objects.filter(Q(problem_id=problem_id) | Q(problem__merged_into_id=problem_id))
     return set(reports.values_list("site_id", flat=True).distinct())
+
+
+def administrators(*, limit: int = 5) -> list[str]:
+    """Usernames of the active administrators (the admin role, or superusers): whom to ask for a role."""
+    admins = User.objects.filter(Q(groups__name=Role.ADMIN) | Q(is_superuser=True), is_active=True)
+    return list(admins.distinct().order_by("username").values_list("username", flat=True)[:limit])

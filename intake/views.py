@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
 from .forms import (
@@ -25,6 +27,7 @@ from .forms import (
     reads_like_solution,
 )
 from .models import Problem
+from .numbers import REPORT_NUMBERS
 from .phi import phi_find, phi_message
 from .roles import Action, may
 from .services import problem_submit, site_report_upsert
@@ -120,12 +123,21 @@ def similar_panel(request):
     return render(request, "intake/_similar.html", _similar_context(request.POST))
 
 
-JOIN_PREFIX = "join-"
-
-
 def _join_data(post) -> dict:
-    """The site report's fields: those asked for inline in the similar panel, else the intake form's."""
-    return {name: post.get(JOIN_PREFIX + name) or post.get(name) or "" for name in SiteReportForm.base_fields}
+    """The site report's fields, as typed in the intake form (or on the join page)."""
+    return {name: post.get(name) or "" for name in SiteReportForm.base_fields}
+
+
+def _intake_typed(post) -> list[tuple[str, str]]:
+    """What was typed in the intake form beyond the site report, carried through the join page
+    (in its POST body, never a URL) so that "Back to the form" brings it all back."""
+    return [
+        (name, value)
+        for name in ProblemIntakeForm.base_fields
+        if name not in SiteReportForm.base_fields
+        for value in post.getlist(name)
+        if value
+    ]
 
 
 @intake_role_required
@@ -133,17 +145,25 @@ def _join_data(post) -> dict:
 def join_problem(request, pk: int):
     """ "This happens at my site too": add (or replace) my site report on an existing problem."""
     problem = get_object_or_404(Problem.objects.select_related("merged_into"), pk=pk)
-    form = SiteReportForm(_join_data(request.POST), user=request.user)
+    data = _join_data(request.POST)
+    context = {"problem": problem, "typed": _intake_typed(request.POST)}
+    if not any(data[number.name] for number in REPORT_NUMBERS):
+        # Nothing entered yet: ask for the numbers, without a page of "required" errors.
+        context["form"] = SiteReportForm(initial={k: v for k, v in data.items() if v}, user=request.user)
+        return render(request, "intake/join.html", context)
+    form = SiteReportForm(data, user=request.user)
     if form.is_valid():
+        site = form.cleaned_data["site"]
+        change = import_string(settings.BRIDGE_REPORT_EXPLAINER)(problem_id=problem.pk, site_code=site.code)
         try:
-            site_report_upsert(
-                problem=problem, site=form.cleaned_data["site"], reporter=request.user, report=form.report_values()
+            _, created = site_report_upsert(
+                problem=problem, site=site, reporter=request.user, report=form.report_values()
             )
         except ValidationError as refusal:
             apply_refusal(form, refusal)
         else:
-            site = form.cleaned_data["site"]
-            messages.success(request, f"Thank you. {site.code} now counts toward this problem: no duplicate filed.")
+            messages.success(request, f"Thank you: no duplicate filed. {change.message(created=created)}")
             return redirect("problem-detail", pk=problem.pk)
-    # Numbers still missing or out of range: ask for them here, never invent them.
-    return render(request, "intake/join.html", {"form": form, "problem": problem})
+    # Numbers out of range: ask for them here, never invent them.
+    context["form"] = form
+    return render(request, "intake/join.html", context)

@@ -7,7 +7,7 @@ from statistics import fmean
 
 from django.db.models import QuerySet
 
-from intake.models import DELIVERED_STATUSES, Problem
+from intake.models import DELIVERED_STATUSES, Problem, Site
 from scoring.engine import Answer, Score, SiteFacts, realized_provider_hours, score
 from scoring.selectors import policy_as_engine, policy_current, score_inputs, site_facts
 
@@ -105,3 +105,10 @@ def outcome_summaries(problems: list[Problem]) -> list[DeliveredOutcome]:
         )
         for problem in problems
     ]
+
+
+def outcome_of(*, problem_id: int, respondent, site: Site | None) -> Outcome | None:
+    """The respondent's answer for the problem: the one for `site` (their home) if any, else their latest."""
+    answers = Outcome.objects.filter(problem_id=problem_id, respondent=respondent).select_related("site")
+    mine = list(answers.order_by("-updated_at", "-id"))
+    return next((a for a in mine if a.site == site), mine[0] if mine else None)

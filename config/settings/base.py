@@ -314,6 +314,8 @@ SCORE_BATCH_SIZE = int(os.environ.get("SCORE_BATCH_SIZE", "2000"))
 
 # Intake says "these problems are stale" through this hook; config wires it to scoring.
 BRIDGE_STALE_NOTIFIER = "scoring.dispatch.problems_stale"
+# Intake's "this happens at my site too" says what the report changed in the score through this.
+BRIDGE_REPORT_EXPLAINER = "scoring.explain.ReportChange"
 
 # Logs go to stderr (systemd's journal in production). LOG_FORMAT=json writes one JSON object a
 # line with no free text (config/logging.py); text is for a developer's terminal.

@@ -1,6 +1,8 @@
 """The problem page's forms, posted through the test client: each calls its service, refuses the
 wrong roles with 403, and on an error answers 422 with the message on its field and what was typed."""
 
+import re
+
 import pytest
 from django.test import TestCase
 
@@ -59,7 +61,33 @@ def test_me_too_adds_a_site_report_and_rescores(client, users, problem, other_si
     assert (report.reporter, report.minutes_lost_per_occurrence, report.providers_affected_pct) == (users[role], 4, 50)
     assert ProblemScore.objects.get(problem=problem).sites == ["NORTH", "SOUTH"]
     page = client.get(response["Location"])
-    assert "Your report for SOUTH is added." in page.content.decode()
+    assert (
+        "SOUTH&#x27;s report added; SOUTH now counts toward this problem (2 sites instead of 1)"
+        in page.content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_me_too_at_a_site_that_already_counts_says_which_median_moved_and_the_priority(client, users, problem, site):
+    # Given NORTH counts already (3 minutes each time); a second NORTH report says 1 minute.
+    before = ProblemScore.objects.get(problem=problem).priority
+    login(client, users, Role.INFORMATICS)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            f"/problems/{problem.pk}/site-reports/", ME_TOO | {"site": "NORTH", "minutes_lost_per_occurrence": "1"}
+        )
+
+    after = ProblemScore.objects.get(problem=problem).priority
+    assert after < before
+    page = client.get(response["Location"]).content.decode()
+    # The median of 3 and 1 is 2; the message's new priority is the one the recompute stored.
+    assert (
+        "NORTH&#x27;s report added; NORTH already counted, and the median minutes lost per occurrence at NORTH "
+        "fell from 3 to 2, the median occurrences per shift at NORTH fell from 10 to 8 and the median share of "
+        f"providers affected (%) at NORTH fell from 100 to 75, so the priority goes from {before:.2f} to {after:.2f}."
+    ) in page
+    assert "now counts" not in page
 
 
 @pytest.mark.django_db
@@ -264,7 +292,10 @@ def test_triage_with_a_stale_version_shows_the_conflict_and_the_fresh_state(clie
 
     assert response.status_code == 422
     html = response.content.decode()
-    assert "This problem was changed by product_manager" in html
+    changed = TriageAudit.objects.get().at
+    assert (
+        f"This problem was changed by product_manager at {changed:%H:%M} UTC on {changed.day} {changed:%b %Y}; " in html
+    )
     assert "it is now at version 2. Reload it and apply your change again." in html
     form = response.context["forms"]["triage"]
     assert form["version"].value() == "2"
@@ -505,6 +536,43 @@ def test_outcome_answer_is_recorded_and_summarised(client, users, problem, role)
     summary = client.get(f"/problems/{problem.pk}/").context["d"].outcomes
     # NORTH: 10 providers × 100% × 4 shifts × 6 min / 60 = 4 h; estimate 20 h
     assert (summary.responses, summary.realized_provider_hours_per_week, summary.estimate_accuracy) == (1, 4.0, 0.2)
+
+
+@pytest.mark.django_db
+def test_after_an_answer_the_outcome_form_shows_the_answer_given(client, users, problem):
+    deliver(problem, users[Role.PRODUCT_MANAGER])
+    login(client, users, Role.CLINICIAN)
+
+    response = client.post(f"/problems/{problem.pk}/outcomes/", ANSWER, follow=True)
+
+    form = response.context["forms"]["outcome"]
+    assert {name: form[name].value() for name in ANSWER} == {
+        "site": "NORTH",
+        "better_care": 4,
+        "less_frustrated": 5,
+        "more_confident": 3,
+        "minutes_saved_per_shift": 6,
+    }
+    html = response.content.decode()
+    checked = re.findall(r'<input type="radio" name="([a-z_]+)" value="(\d)"[^>]*checked', html)
+    assert checked == [("better_care", "4"), ("less_frustrated", "5"), ("more_confident", "3")]
+    assert "Your answer for NORTH, sent " in html
+    assert "better care 4/5, less frustrated 5/5, more confident 3/5, 6 minutes saved per shift." in html
+    assert ">Change my outcome answer</a>" in html
+
+
+@pytest.mark.django_db
+def test_a_delivered_problems_main_action_is_the_outcome_survey(client, users, problem):
+    login(client, users, Role.CLINICIAN)
+    before = client.get(f"/problems/{problem.pk}/").content.decode()
+    assert '<a class="button" href="#me-too">This happens at my site too</a>' in before
+
+    deliver(problem, users[Role.PRODUCT_MANAGER])
+    html = client.get(f"/problems/{problem.pk}/").content.decode()
+
+    actions = html.split('aria-label="Actions on this problem">')[1].split("</nav>")[0]
+    links = re.findall(r'<a class="([^"]+)" href="#([a-z-]+)">', actions)
+    assert links[:2] == [("button", "outcomes"), ("button secondary", "me-too")]
 
 
 @pytest.mark.django_db

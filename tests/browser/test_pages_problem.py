@@ -1,9 +1,10 @@
 """The problem page in a real browser: accessible, "me too" from a phone, kind-dependent evidence fields."""
 
 import pytest
+from django.db.models import F
 
 from backlog.services import problem_triage
-from intake.models import Role, SiteReport
+from intake.models import Problem, Role, SiteReport
 from intake.services import ReportValues, evidence_add, problem_submit
 from scoring.recompute import scores_recompute
 
@@ -56,7 +57,9 @@ def test_clinician_says_me_too_from_a_phone(phone_page, login, live_server, user
     form.get_by_label("Times per shift, for one provider").fill("8")
     form.get_by_role("button", name="Add my site").click()
 
-    phone_page.get_by_text("Your report for NORTH is added. The score is being recomputed.").wait_for()
+    phone_page.get_by_text(
+        "NORTH's report added; NORTH now counts toward this problem (2 sites instead of 1)", exact=False
+    ).wait_for()
     report = SiteReport.objects.get(problem=problem, reporter=clinician)
     assert (report.site.code, report.minutes_lost_per_occurrence, report.occurrences_per_shift) == ("NORTH", 3, 8)
     assert "across 2 sites." in phone_page.locator(".score-line").inner_text()
@@ -86,6 +89,15 @@ def test_evidence_fields_follow_the_kind(page, login, live_server, users, proble
     login(page, users[Role.INFORMATICS])
     page.goto(f"{live_server.url}/problems/{problem.pk}/")
     form = page.locator("#add-evidence")
+    # Before a choice the select says so, and every field is shown with what it means per kind
+    assert form.get_by_label("Kind of evidence").input_value() == ""
+    assert form.get_by_role("option", name="Choose the kind of evidence").count() == 1
+    form.get_by_label("Kind of evidence").select_option("ehr_metric")
+    form.get_by_label("Occurrences per provider per shift").wait_for()
+    # A reload does not keep a kind the fields are not laid out for
+    page.reload()
+    assert form.get_by_label("Kind of evidence").input_value() == ""
+    assert form.get_by_label("Sample size").count() == 1
     form.get_by_role("textbox", name="Note").fill("From the EHR audit log")
 
     form.get_by_label("Kind of evidence").select_option("ehr_metric")
@@ -98,3 +110,21 @@ def test_evidence_fields_follow_the_kind(page, login, live_server, users, proble
     form.get_by_role("button", name="Add evidence").click()
     page.get_by_text("EHR metric added.").wait_for()
     assert page.locator("#evidence").get_by_text("occurrences per provider per shift at SOUTH").is_visible()
+    assert page.locator("#add-evidence").get_by_label("Kind of evidence").input_value() == ""
+
+
+def test_score_updating_refreshes_by_itself_once_the_new_score_is_stored(
+    phone_page, login, live_server, users, problem
+):
+    Problem.objects.filter(pk=problem.pk).update(inputs_version=F("inputs_version") + 1)
+    login(phone_page, users[Role.CLINICIAN])
+    phone_page.goto(f"{live_server.url}/problems/{problem.pk}/")
+    badge = phone_page.locator("#score .badge-pending")
+    assert badge.is_visible()
+
+    scores_recompute(problem_ids=[problem.pk])
+
+    # No reload: the section polls until the stored score is fresh, and the header's badge follows.
+    badge.wait_for(state="detached", timeout=8000)
+    assert phone_page.locator("#problem-badges .badge-pending").count() == 0
+    assert "Priority" in phone_page.locator(".score-line").inner_text()

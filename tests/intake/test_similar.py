@@ -130,8 +130,10 @@ def test_the_panel_lists_similar_problems_with_status_sites_safety_and_a_join_bu
     assert '<span class="badge">New</span>' in html
     assert f'formaction="{reverse("intake-join", args=[backlog["safety"].pk])}"' in html
     assert "This happens at my site too" in html
-    # minutes and occurrences are not typed yet: the panel asks for them
-    assert 'name="join-minutes_lost_per_occurrence"' in html
+    # minutes and occurrences are not typed yet: the panel says joining asks for them, without
+    # repeating the main form's fields
+    assert "Joining asks for your site's minutes lost and times per shift" in html
+    assert "<input" not in html
     # and the page's status line gets a short summary for screen readers
     assert '<span id="similar-status" hx-swap-oob="innerHTML">1 similar problem found.</span>' in html
 
@@ -194,19 +196,17 @@ def test_joining_adds_a_site_report_with_the_numbers_typed_so_far_and_lands_on_t
     assert (report.providers_affected_pct, report.after_hours_pct, report.patient_wait_minutes) == (100, 0, 10)
 
 
-def test_joining_without_numbers_asks_for_them_and_never_invents_any(as_clinician, backlog, clinician, site):
+def test_joining_without_numbers_asks_for_them_calmly_and_never_invents_any(as_clinician, backlog, clinician, site):
     strep = backlog["strep"]
 
     asked = as_clinician.post(reverse("intake-join", args=[strep.pk]), {"site": site.code})
 
     assert asked.status_code == 200
     assert not SiteReport.objects.filter(reporter=clinician).exists()
-    assert asked.context["form"].errors == {
-        "minutes_lost_per_occurrence": ["Minutes lost each time is required: enter a number above 0 and at most 240."],
-        "occurrences_per_shift": [
-            "Times per shift, for one provider is required: enter a number above 0 and at most 200."
-        ],
-    }
+    # Nothing was entered yet: the page asks, with no "required" error before anything was typed
+    assert asked.context["form"].errors == {}
+    assert "errorlist" not in asked.content.decode()
+    assert "how many minutes it costs you each time and how often it happens are enough" in asked.content.decode()
 
     answered = as_clinician.post(
         reverse("intake-join", args=[strep.pk]),
@@ -216,22 +216,57 @@ def test_joining_without_numbers_asks_for_them_and_never_invents_any(as_clinicia
     assert SiteReport.objects.get(problem=strep, reporter=clinician).occurrences_per_shift == 8
 
 
-def test_numbers_asked_inline_in_the_panel_win_over_the_empty_form_fields(as_clinician, backlog, clinician, site):
-    strep = backlog["strep"]
-
-    as_clinician.post(
-        reverse("intake-join", args=[strep.pk]),
-        {
-            "site": site.code,
-            "minutes_lost_per_occurrence": "",
-            "occurrences_per_shift": "",
-            "join-minutes_lost_per_occurrence": "7",
-            "join-occurrences_per_shift": "2",
-        },
+def test_joining_with_half_the_numbers_says_which_one_is_missing(as_clinician, backlog, clinician, site):
+    asked = as_clinician.post(
+        reverse("intake-join", args=[backlog["strep"].pk]), {"site": site.code, "minutes_lost_per_occurrence": "2"}
     )
 
-    report = SiteReport.objects.get(problem=strep, reporter=clinician)
-    assert (report.minutes_lost_per_occurrence, report.occurrences_per_shift) == (7, 2)
+    assert asked.context["form"].errors == {
+        "occurrences_per_shift": [
+            "Times per shift, for one provider is required: enter a number above 0 and at most 200."
+        ]
+    }
+    assert not SiteReport.objects.filter(reporter=clinician).exists()
+
+
+def test_back_to_the_form_from_the_join_page_keeps_what_was_typed(as_clinician, backlog, site):
+    typed = {
+        "title": "Strep results slow to show",
+        "statement": "The result takes twenty minutes to reach the tab.",
+        "workflow_area": "results",
+        "affected_roles": ["physician", "nurse"],
+        "site": site.code,
+    }
+    join_page = as_clinician.post(reverse("intake-join", args=[backlog["strep"].pk]), typed).content.decode()
+    assert '<input type="hidden" name="title" value="Strep results slow to show">' in join_page
+    assert '<input type="hidden" name="affected_roles" value="nurse">' in join_page
+    assert f'formaction="{reverse("intake")}" name="action" value="similar"' in join_page
+
+    # "Back to the form" posts the join page's fields to the intake page (what the button does)
+    back = as_clinician.post(reverse("intake"), typed | {"action": "similar", "minutes_lost_per_occurrence": "4"})
+
+    form = back.context["form"]
+    assert form["title"].value() == "Strep results slow to show"
+    assert form["statement"].value() == "The result takes twenty minutes to reach the tab."
+    assert form["minutes_lost_per_occurrence"].value() == "4"
+    assert form["affected_roles"].value() == ["physician", "nurse"]
+    assert not form.errors
+
+
+def test_joining_says_what_the_report_changed(as_clinician, backlog, clinician, site):
+    # strep counts NORTH (author: 3 minutes, 10 times a shift); the clinician's NORTH report lowers the median
+    response = as_clinician.post(
+        reverse("intake-join", args=[backlog["strep"].pk]),
+        {"site": site.code, "minutes_lost_per_occurrence": "1", "occurrences_per_shift": "10"},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert (
+        "NORTH&#x27;s report added; NORTH already counted, and the median minutes lost per occurrence at NORTH "
+        "fell from 3 to 2, so the priority goes from"
+    ) in page
+    assert "now counts toward this problem" not in page
 
 
 def test_joining_a_merged_problem_points_to_its_target(as_clinician, backlog, site):
