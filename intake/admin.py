@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from .audit.models import AuditAction
+from .audit.services import audit_record, user_state
 from .models import Evidence, Problem, Site, SiteReport, User
 
 
@@ -16,9 +18,9 @@ class SiteAdmin(admin.ModelAdmin):
 
         values = {f: form.cleaned_data[f] for f in form.changed_data} if change else form.cleaned_data
         if change:
-            site_update(site=obj, **values)
+            site_update(site=obj, actor=request.user, **values)
         else:
-            created = site_create(**values)
+            created = site_create(actor=request.user, **values)
             obj.pk = created.pk
 
 
@@ -31,11 +33,20 @@ class BridgeUserAdmin(UserAdmin):
     list_filter = ("groups", "home_site", "is_active", "is_demo")
     readonly_fields = ("is_demo",)
 
+    def save_model(self, request, obj, form, change):
+        # What the account was, for the audit row save_related writes (the change form is one transaction).
+        obj._audit_before = user_state(type(obj).objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         user = form.instance
         if user.home_site_id is not None:  # the home site is always one of the sites a user works at
             user.sites.add(user.home_site_id)
+        before, after = getattr(user, "_audit_before", None), user_state(user)
+        if before != after:
+            action = AuditAction.USER_CHANGE if change else AuditAction.USER_CREATE
+            audit_record(action=action, actor=request.user, target=user, before=before, after=after)
         # After the password, active flag and groups are saved: tokens they revoked stay revoked.
         from .auth.services import api_tokens_clear_revoked
 
