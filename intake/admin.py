@@ -1,9 +1,33 @@
+"""The Django admin never bypasses the services (product.md §13).
+
+What an administrator may change goes through the services: sites (site_create/site_update:
+stale marks and the audit), users (roles, sites and access, audited in the change form's
+transaction). The scored data — problems, site reports, evidence — and the audit are read-only
+here, and nothing of them can be deleted: a report or a piece of evidence changes only through the
+pages and the API, which screen it for patient information, mark the score stale and audit it.
+Sites and users are deactivated, never deleted (a deleted site would change every breadth).
+"""
+
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 
 from .audit.models import AuditAction
 from .audit.services import audit_record, user_state
-from .models import Evidence, Problem, Site, SiteReport, User
+from .models import AuditEvent, Evidence, Problem, Site, SiteReport, User
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Listed and viewed, never added, changed or deleted in the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Site)
@@ -11,6 +35,9 @@ class SiteAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "region", "providers", "shifts_per_week", "visits_per_week", "active")
     list_filter = ("active", "region")
     search_fields = ("code", "name")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate a site instead: `active` off re-scores every problem, audited
 
     def save_model(self, request, obj, form, change):
         # Through the services so the problems a size change affects are marked stale.
@@ -33,6 +60,9 @@ class BridgeUserAdmin(UserAdmin):
     list_filter = ("groups", "home_site", "is_active", "is_demo")
     readonly_fields = ("is_demo",)
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate an account instead (its tokens stop at once; the change is audited)
+
     def save_model(self, request, obj, form, change):
         # What the account was, for the audit row save_related writes (the change form is one transaction).
         obj._audit_before = user_state(type(obj).objects.get(pk=obj.pk)) if change else None
@@ -54,20 +84,39 @@ class BridgeUserAdmin(UserAdmin):
 
 
 @admin.register(Problem)
-class ProblemAdmin(admin.ModelAdmin):
+class ProblemAdmin(ReadOnlyAdmin):
     list_display = ("id", "title", "status", "workflow_area", "safety_concern", "created_at")
     list_filter = ("status", "workflow_area", "safety_concern")
     search_fields = ("title",)
-    readonly_fields = [f.name for f in Problem._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
-admin.site.register(SiteReport, list_display=("problem", "site", "reporter", "updated_at"))
-admin.site.register(Evidence, list_display=("problem", "kind", "site", "value", "created_at"))
+@admin.register(SiteReport)
+class SiteReportAdmin(ReadOnlyAdmin):
+    list_display = ("problem", "site", "reporter", "updated_at")
+    list_filter = ("site",)
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ("problem", "kind", "site", "value", "created_at")
+    list_filter = ("kind", "site")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "actor_name", "action", "problem", "object_type", "object_id")
+    list_filter = ("action",)
+    search_fields = ("actor_name",)
+
+
+# Group names are the roles (intake.roles): renaming or deleting one would change every member's role
+# unaudited. Roles are given per user (audited); the groups themselves are read-only.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(ReadOnlyAdmin, GroupAdmin):
+    pass
+
 
 from .auth import admin as _auth_admin  # noqa: E402, F401  (registers API tokens)

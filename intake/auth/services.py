@@ -62,6 +62,21 @@ def api_token_revoke(*, user, token_id: int) -> None:
     token.delete()
 
 
+@transaction.atomic
+def api_tokens_revoke_as_admin(*, actor, token_ids: list[int]) -> int:
+    """An administrator deletes tokens (the Django admin): each revocation audited with who did it."""
+    tokens = list(ApiToken.objects.select_for_update().filter(pk__in=token_ids).order_by("pk"))
+    for token in tokens:
+        audit_record(
+            action=AuditAction.TOKEN_REVOKE,
+            actor=actor,
+            target=token,
+            before=_token_state(token) | {"owner": token.user.get_username()},
+        )
+    ApiToken.objects.filter(pk__in=[token.pk for token in tokens]).delete()
+    return len(tokens)
+
+
 def api_token_mark_used(*, token: ApiToken, now: datetime) -> None:
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
