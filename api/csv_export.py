@@ -13,7 +13,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+from django.http import Http404, StreamingHttpResponse
+from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
+from rest_framework.response import Response
+
+from .renderers import OrjsonRenderer
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NEUTRAL_PREFIX = "'"
@@ -65,3 +70,30 @@ class CSVRenderer(BaseRenderer):
         view = (renderer_context or {}).get("view")
         rows = data["results"] if isinstance(data, dict) and "results" in data else data
         return "".join(csv_lines(view.csv_columns, rows or [])).encode()
+
+
+def csv_response(columns: Sequence[str], rows: Iterable[dict], *, filename: str) -> StreamingHttpResponse:
+    """Every row, streamed as a CSV attachment (no paging)."""
+    response = StreamingHttpResponse(csv_lines(columns, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class JsonOrCSVMixin:
+    """For an APIView answering JSON or, with `?format=csv` / `Accept: text/csv`, CSV: an unknown
+    format is a 400 naming `format`, and errors stay JSON (the one error shape) even for CSV."""
+
+    renderer_classes = [OrjsonRenderer, CSVRenderer]
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:  # DRF's answer to an unknown ?format=
+            raise serializers.ValidationError({"format": ['Choose "json" or "csv".']}) from None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response) and response.status_code >= 400:
+            response.accepted_renderer = OrjsonRenderer()
+            response.accepted_media_type = OrjsonRenderer.media_type
+        return response

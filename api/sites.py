@@ -76,7 +76,7 @@ class SiteListView(GenericAPIView):
     def post(self, request):
         given = SiteIn(data=request.data)
         given.is_valid(raise_exception=True)
-        site = site_create(**given.validated_data)
+        site = site_create(actor=request.user, **given.validated_data)
         return Response(SiteOut(site).data, status=status.HTTP_201_CREATED)
 
 
@@ -99,5 +99,5 @@ class SiteDetailView(GenericAPIView):
         site = get_object_or_404(Site, code=code.upper())
         given = SiteIn(site, data=request.data, partial=True)
         given.is_valid(raise_exception=True)
-        site = site_update(site=site, **given.validated_data)
+        site = site_update(site=site, actor=request.user, **given.validated_data)
         return Response(SiteOut(site).data)

@@ -1,4 +1,4 @@
-"""Triage history and outcomes: what happens to a problem once it is in the backlog."""
+"""Outcomes: what happens to a problem once it is delivered. (Triage writes are audited in intake.audit.)"""
 
 from django.db import models
 
@@ -11,21 +11,6 @@ OUTCOME_QUESTIONS = {
     "less_frustrated": "I am less frustrated",
     "more_confident": "I feel more confident using the system",
 }
-
-
-class TriageAudit(models.Model):
-    """Every triage write: who, when, what it was before and after. Written in the same transaction."""
-
-    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="triage_audit")
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="triage_audit")
-    action = models.CharField(max_length=32)
-    before = models.JSONField(default=dict)
-    after = models.JSONField(default=dict)
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["problem", "-at"], name="audit_problem_at_idx")]
 
 
 class Outcome(models.Model):

@@ -1,7 +1,7 @@
 """Triage writes: status moves, effort, external references, merges and outcome answers.
 
 Each function is one transaction that checks the caller's role (intake.roles), locks the rows it
-changes (in id order), checks the caller's `version`, writes a TriageAudit row beside the change,
+changes (in id order), checks the caller's `version`, writes an audit row (intake.audit) beside the change,
 and marks the problem stale so the scoring side re-ranks it after commit.
 """
 
@@ -11,14 +11,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
+from intake.audit.models import TRIAGE_ACTIONS, AuditAction, AuditEvent
+from intake.audit.services import audit_record
 from intake.models import ALLOWED_MOVES, DELIVERED_STATUSES, Problem, Site, Status, User, VersionConflict
 from intake.phi import phi_screen_fields
 from intake.roles import Action, allowed_moves, require, require_outcome_at
 from intake.selectors import problem_site_ids
 from intake.stale import problems_mark_stale
 
-from .models import Outcome, TriageAudit
+from .models import Outcome
 
+OUTCOME_ANSWER_FIELDS = ("better_care", "less_frustrated", "more_confident", "minutes_saved_per_shift")
 TRIAGE_FIELDS = ("status", "decline_reason", "effort_weeks", "external_ref")
 UNSET = object()
 
@@ -36,19 +39,19 @@ def _check_version(problem: Problem, version: int | None) -> None:
     if version is None:
         raise ValidationError({"version": ["Send the problem's current version with every change."]})
     if version != problem.version:
-        last = problem.triage_audit.select_related("actor").order_by("-at", "-id").first()
+        last = AuditEvent.objects.filter(problem=problem, action__in=TRIAGE_ACTIONS).order_by("-at", "-id").first()
         raise VersionConflict(
             current_version=problem.version,
-            changed_by=last.actor.get_username() if last else None,
+            changed_by=(last.actor_name or None) if last else None,
             changed_at=last.at if last else problem.updated_at,
         )
 
 
-def _save_with_audit(problem: Problem, *, actor: User, action: str, before: dict, fields: list[str]) -> Problem:
+def _save_with_audit(problem: Problem, *, actor: User, action: AuditAction, before: dict, fields: list[str]) -> Problem:
     problem.version = F("version") + 1
     problem.save(update_fields=[*fields, "version", "updated_at"])
     problem.refresh_from_db()
-    TriageAudit.objects.create(problem=problem, actor=actor, action=action, before=before, after=_snapshot(problem))
+    audit_record(action=action, actor=actor, problem=problem, target=problem, before=before, after=_snapshot(problem))
     return problem
 
 
@@ -112,7 +115,7 @@ def problem_triage(
     )
     if not changed:
         return problem
-    problem = _save_with_audit(problem, actor=actor, action="triage", before=before, fields=changed)
+    problem = _save_with_audit(problem, actor=actor, action=AuditAction.TRIAGE, before=before, fields=changed)
     if "status" in changed or "effort_weeks" in changed:
         problems_mark_stale(problem_ids=[problem.pk])
     return problem
@@ -145,7 +148,9 @@ def problem_merge(*, problem_id: int, into_id: int, actor: User, version: int | 
     source.merged_into = target
     # Keep merges one level deep: what was merged into the source now counts for the target.
     Problem.objects.filter(merged_into=source).update(merged_into=target)
-    source = _save_with_audit(source, actor=actor, action="merge", before=before, fields=["status", "merged_into"])
+    source = _save_with_audit(
+        source, actor=actor, action=AuditAction.MERGE, before=before, fields=["status", "merged_into"]
+    )
     problems_mark_stale(problem_ids=[source.pk, target.pk])
     return source
 
@@ -171,7 +176,8 @@ def outcome_answer(
     require(respondent, Action.ANSWER_OUTCOME)
     _refuse_until_delivered(problem)
     require_outcome_at(respondent, site, affected_site_ids=problem_site_ids(problem.pk))
-    return Outcome.objects.update_or_create(
+    earlier = Outcome.objects.filter(problem=problem, site=site, respondent=respondent).first()
+    outcome, created = Outcome.objects.update_or_create(
         problem=problem,
         site=site,
         respondent=respondent,
@@ -182,3 +188,16 @@ def outcome_answer(
             "minutes_saved_per_shift": minutes_saved_per_shift,
         },
     )
+    audit_record(
+        action=AuditAction.OUTCOME_ANSWER,
+        actor=respondent,
+        problem=problem,
+        target=outcome,
+        before=_outcome_state(earlier) if earlier else None,
+        after=_outcome_state(outcome),
+    )
+    return outcome, created
+
+
+def _outcome_state(outcome: Outcome) -> dict:
+    return {"site": outcome.site.code, **{name: getattr(outcome, name) for name in OUTCOME_ANSWER_FIELDS}}

@@ -319,4 +319,5 @@ class Evidence(models.Model):
 
 
 # API tokens live with the rest of the sign-in rules (intake.auth); importing registers the model.
+from .audit.models import AuditEvent  # noqa: E402, F401
 from .auth.models import ApiToken  # noqa: E402, F401

@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from .audit.models import AuditAction
+from .audit.services import audit_record, evidence_state, problem_state, report_state, site_state
 from .evidence_kinds import KINDS
 from .models import (
     Evidence,
@@ -39,7 +41,11 @@ def site_create(
     shifts_per_week: float = 4.0,
     visits_per_week: int = 0,
     active: bool = True,
+    actor: User | None = None,
 ) -> Site:
+    """A new site; `actor` is the administrator (None: the system, e.g. the demo load)."""
+    if actor is not None:
+        require(actor, Action.ADMINISTER)
     site = Site.objects.create(
         code=code.strip().upper(),
         name=name,
@@ -49,19 +55,25 @@ def site_create(
         visits_per_week=visits_per_week,
         active=active,
     )
+    audit_record(action=AuditAction.SITE_CREATE, actor=actor, target=site, after=site_state(site))
     if active:
         all_problems_mark_stale()
     return site
 
 
 @transaction.atomic
-def site_update(*, site: Site, **changes) -> Site:
+def site_update(*, site: Site, actor: User | None = None, **changes) -> Site:
+    if actor is not None:
+        require(actor, Action.ADMINISTER)
     site = Site.objects.select_for_update().get(pk=site.pk)
+    before = site_state(site)
     size_changed = any(f in changes and changes[f] != getattr(site, f) for f in SIZE_FIELDS)
     active_changed = "active" in changes and changes["active"] != site.active
     for field, value in changes.items():
         setattr(site, field, value.strip().upper() if field == "code" else value)
     site.save()
+    if site_state(site) != before:
+        audit_record(action=AuditAction.SITE_UPDATE, actor=actor, target=site, before=before, after=site_state(site))
     if active_changed:
         all_problems_mark_stale()
     elif size_changed:
@@ -110,7 +122,14 @@ def problem_submit(
         safety_details=safety_details.strip() if safety_concern else "",
         submitted_by=author,
     )
-    SiteReport.objects.create(problem=problem, site=site, reporter=author, **report.__dict__)
+    first = SiteReport.objects.create(problem=problem, site=site, reporter=author, **report.__dict__)
+    audit_record(
+        action=AuditAction.PROBLEM_SUBMIT,
+        actor=author,
+        problem=problem,
+        target=problem,
+        after=problem_state(problem) | {"first_report": report_state(first)},
+    )
     problems_mark_stale(problem_ids=[problem.pk])
     search_entries_write(problem_ids=[problem.pk])
     return problem
@@ -125,8 +144,17 @@ def site_report_upsert(
     for attempt in range(2):
         try:
             with transaction.atomic():
+                earlier = SiteReport.objects.filter(problem=problem, site=site, reporter=reporter).first()
                 site_report, created = SiteReport.objects.update_or_create(
                     problem=problem, site=site, reporter=reporter, defaults=report.__dict__
+                )
+                audit_record(
+                    action=AuditAction.SITE_REPORT,
+                    actor=reporter,
+                    problem=problem,
+                    target=site_report,
+                    before=report_state(earlier) if earlier else None,
+                    after=report_state(site_report),
                 )
                 problems_mark_stale(problem_ids=[problem.pk])
             return site_report, created
@@ -159,6 +187,13 @@ def evidence_add(
         sample_size=sample_size if KINDS[kind].sample_size else None,
         note=note.strip(),
         added_by=added_by,
+    )
+    audit_record(
+        action=AuditAction.EVIDENCE_ADD,
+        actor=added_by,
+        problem=problem,
+        target=evidence,
+        after=evidence_state(evidence),
     )
     if KINDS[kind].scored:
         problems_mark_stale(problem_ids=[problem.pk])

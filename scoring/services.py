@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from intake.audit.models import AuditAction
+from intake.audit.services import audit_record
 from intake.models import NOTE_MAX, User
 from intake.phi import phi_screen_fields
 from intake.roles import Action, require
@@ -46,6 +48,13 @@ def policy_update(*, actor: User | None, reason: str, **weights: float) -> tuple
         **(values | weights),
         reason=reason,
         created_by=actor,
+    )
+    audit_record(
+        action=AuditAction.POLICY_CHANGE,
+        actor=actor,
+        target=policy,
+        before={"version": current.version, **values} if current else None,
+        after={"version": policy.version, **{name: getattr(policy, name) for name in WEIGHT_NAMES}, "reason": reason},
     )
     job = RerankJob.objects.create(policy_version=policy.version, created_by=actor)
     transaction.on_commit(lambda: rerank_dispatch(job.pk))

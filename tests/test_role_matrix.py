@@ -11,7 +11,8 @@ import pytest
 from django.contrib.auth.models import Group
 from drf_spectacular.generators import SchemaGenerator
 
-from backlog.models import Outcome, TriageAudit
+from backlog.models import Outcome
+from intake.audit.models import AuditAction, AuditEvent
 from intake.auth.models import ApiToken
 from intake.auth.services import api_token_issue
 from intake.models import Evidence, Problem, Role, Site, SiteReport, Status
@@ -125,10 +126,14 @@ def cases(world) -> dict[str, Case]:
         "tokens list": Case("get", "/api/v1/auth/tokens/", None, EVERYONE, 200, writes=False),
         # {mine}: a token of the caller's own (test_role_on_endpoint fills it in); anyone else's is a 404.
         "token revoke": Case("delete", "/api/v1/auth/tokens/{mine}/", None, EVERYONE, 204),
+        "audit": Case("get", "/api/v1/audit/", None, {Role.ADMIN}, 200, writes=False),
+        "audit csv": Case("get", "/api/v1/audit/?format=csv", None, {Role.ADMIN}, 200, writes=False),
     }
 
 
 CASE_NAMES = [
+    "audit",
+    "audit csv",
     "sites list",
     "sites create",
     "sites change",
@@ -180,7 +185,7 @@ def fingerprint():
         SiteReport.objects.count(),
         Evidence.objects.count(),
         Outcome.objects.count(),
-        TriageAudit.objects.count(),
+        AuditEvent.objects.exclude(action__in=(AuditAction.LOGIN, AuditAction.LOGIN_FAILED)).count(),
         ScoringPolicy.objects.count(),
         RerankJob.objects.count(),
         ApiToken.objects.count(),

@@ -17,7 +17,7 @@ from datetime import datetime
 
 import django_filters
 import orjson
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django_filters.rest_framework import BooleanFilter
 from drf_spectacular.types import OpenApiTypes
@@ -27,10 +27,9 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from api.csv_export import CSVRenderer, csv_lines
+from api.csv_export import JsonOrCSVMixin, csv_response
 from api.fields import ID_MAX, INT32_MAX, SITE_CODE
 from api.pagination import INVALID_CURSOR, PAGE_PARAMETERS, page_size_from
-from api.renderers import OrjsonRenderer
 from api.schema import READ, errors
 from intake.models import Problem, Status, WorkflowArea
 from intake.numbers import FILTER_VALUES_MAX, too_many_values
@@ -172,8 +171,7 @@ BACKLOG_PARAMETERS = [
 ]
 
 
-class BacklogView(APIView):
-    renderer_classes = [OrjsonRenderer, CSVRenderer]
+class BacklogView(JsonOrCSVMixin, APIView):
     csv_columns = CSV_COLUMNS
 
     @extend_schema(
@@ -230,20 +228,4 @@ class BacklogView(APIView):
                 item["url"] = f"{head}{item['id']}/"
                 yield item
 
-        response = StreamingHttpResponse(csv_lines(CSV_COLUMNS, items()), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="backlog.csv"'
-        return response
-
-    def perform_content_negotiation(self, request, force=False):
-        try:
-            return super().perform_content_negotiation(request, force)
-        except Http404:  # DRF's answer to an unknown ?format=
-            raise serializers.ValidationError({"format": ['Choose "json" or "csv".']}) from None
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if isinstance(response, Response) and response.status_code >= 400:
-            # Errors are JSON (the one error shape), even for a CSV request.
-            response.accepted_renderer = OrjsonRenderer()
-            response.accepted_media_type = OrjsonRenderer.media_type
-        return response
+        return csv_response(CSV_COLUMNS, items(), filename="backlog.csv")

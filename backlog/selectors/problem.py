@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from intake.audit.models import TRIAGE_ACTIONS, AuditEvent
 from intake.evidence_kinds import KINDS, measured_replaces
 from intake.models import AffectedRole, Evidence, Problem, Site, SiteReport, Status
 from intake.numbers import REPORT_NUMBERS, ReportNumber
@@ -16,7 +17,6 @@ from scoring.models import ProblemScore, ScoreHistory, ScoringPolicy
 from scoring.ranking import score_is_pending
 from scoring.selectors import policy_as_engine, policy_current, score_inputs
 
-from ..models import TriageAudit
 from .outcomes import OutcomeSummary, outcome_summary
 
 
@@ -31,7 +31,7 @@ class ProblemDetail:
     evidence: list[Evidence]
     outcomes: OutcomeSummary
     history: list[ScoreHistory]
-    audit: list[TriageAudit]
+    audit: list[AuditEvent]  # the triage writes (intake.audit.models.TRIAGE_ACTIONS), newest first
     merged_problems: list[Problem]
 
 
@@ -64,7 +64,11 @@ def problem_detail(problem_id: int) -> ProblemDetail:
         evidence=evidence,
         outcomes=outcome_summary(problem, current=current),
         history=list(ScoreHistory.objects.filter(problem=problem).order_by("at", "id")),
-        audit=list(TriageAudit.objects.filter(problem=problem).select_related("actor").order_by("-at", "-id")),
+        audit=list(
+            AuditEvent.objects.filter(problem=problem, action__in=TRIAGE_ACTIONS)
+            .select_related("actor")
+            .order_by("-at", "-id")
+        ),
         merged_problems=merged,
     )
 
@@ -90,7 +94,7 @@ def _audit_value(field: str, value) -> str:
 
 @dataclass(frozen=True)
 class AuditEntry:
-    audit: TriageAudit
+    audit: AuditEvent
     changes: list[tuple[str, str, str]]  # (field label, before, after) as shown; version bumps left out
 
 

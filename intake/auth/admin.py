@@ -22,3 +22,14 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    # Deleting revokes, through the service (audited with the administrator's name).
+    def delete_model(self, request, obj):
+        from .services import api_tokens_revoke_as_admin
+
+        api_tokens_revoke_as_admin(actor=request.user, token_ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        from .services import api_tokens_revoke_as_admin
+
+        api_tokens_revoke_as_admin(actor=request.user, token_ids=list(queryset.values_list("pk", flat=True)))

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from intake.phi import phi_screen_fields
 
+from ..audit.models import AuditAction
+from ..audit.services import audit_record
 from .models import ApiToken
 from .selectors import api_tokens_of, api_tokens_with_standing, user_roles_now
 from .tokens import Standing, key_digest, key_new, password_fingerprint
@@ -43,13 +45,36 @@ def api_token_issue(*, user, name: str) -> IssuedToken:
         created_at=now,
         expires_at=now + timedelta(days=settings.API_TOKEN_DAYS),
     )
+    audit_record(action=AuditAction.TOKEN_ISSUE, actor=user, target=token, after=_token_state(token))
     return IssuedToken(token=token, key=key)
+
+
+def _token_state(token: ApiToken) -> dict:
+    """What the audit keeps of a token: never its key or digest."""
+    return {"name": token.name, "roles": token.roles, "expires_at": token.expires_at}
 
 
 @transaction.atomic
 def api_token_revoke(*, user, token_id: int) -> None:
     """Delete one of `user`'s own tokens (ApiToken.DoesNotExist for anyone else's)."""
-    api_tokens_of(user).get(pk=token_id).delete()
+    token = api_tokens_of(user).get(pk=token_id)
+    audit_record(action=AuditAction.TOKEN_REVOKE, actor=user, target=token, before=_token_state(token))
+    token.delete()
+
+
+@transaction.atomic
+def api_tokens_revoke_as_admin(*, actor, token_ids: list[int]) -> int:
+    """An administrator deletes tokens (the Django admin): each revocation audited with who did it."""
+    tokens = list(ApiToken.objects.select_for_update().filter(pk__in=token_ids).order_by("pk"))
+    for token in tokens:
+        audit_record(
+            action=AuditAction.TOKEN_REVOKE,
+            actor=actor,
+            target=token,
+            before=_token_state(token) | {"owner": token.user.get_username()},
+        )
+    ApiToken.objects.filter(pk__in=[token.pk for token in tokens]).delete()
+    return len(tokens)
 
 
 def api_token_mark_used(*, token: ApiToken, now: datetime) -> None:

@@ -5,7 +5,8 @@ from datetime import datetime
 import pytest
 from django.utils import timezone
 
-from backlog.models import Outcome, TriageAudit
+from backlog.models import Outcome
+from intake.audit.models import TRIAGE_ACTIONS, AuditEvent
 from intake.models import Evidence, Problem, Role, SiteReport, Status
 from scoring.recompute import scores_recompute
 from tests.backlog.spec_fields import SCORE_FIELDS
@@ -137,7 +138,7 @@ def test_product_manager_moves_a_problem_and_the_change_is_audited(api_as, pm, s
     body = response.json()
     assert (body["status"], body["effort_weeks"], body["version"]) == ("triaged", 3.0, 2)
     assert body["allowed_moves"] == ["planned", "declined"]
-    audit = TriageAudit.objects.get()
+    audit = AuditEvent.objects.filter(action__in=TRIAGE_ACTIONS).get()
     assert (audit.actor, audit.before["status"], audit.after["status"]) == (pm, "new", "triaged")
 
 
@@ -193,7 +194,7 @@ def test_a_stale_version_is_409_saying_who_changed_it_and_when(api_as, users, si
 
     assert first.status_code == 200
     assert second.status_code == 409
-    audit = TriageAudit.objects.get()
+    audit = AuditEvent.objects.filter(action__in=TRIAGE_ACTIONS).get()
     body = second.json()
     assert body["current_version"] == 2
     assert body["changed_by"] == "product_manager"
@@ -250,7 +251,7 @@ def test_it_lead_may_make_only_delivery_moves(api_as, users, site, status, chang
     else:
         assert response.json() == {"detail": "Only product managers decline problems."}
     assert Problem.objects.get().status == status
-    assert TriageAudit.objects.count() == 0
+    assert AuditEvent.objects.filter(action__in=TRIAGE_ACTIONS).count() == 0
 
 
 @pytest.mark.django_db

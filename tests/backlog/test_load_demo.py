@@ -15,7 +15,8 @@ from django.test import Client, override_settings
 
 from backlog.management import demo_data
 from backlog.management.commands.load_demo import demo_password
-from backlog.models import Outcome, TriageAudit
+from backlog.models import Outcome
+from intake.audit.models import TRIAGE_ACTIONS, AuditEvent
 from intake.models import OPEN_STATUSES, Evidence, Problem, Site, SiteReport, Status, User
 from intake.phi import phi_screen_fields
 from scoring.models import ProblemScore, ScoreHistory
@@ -126,7 +127,7 @@ def test_the_backlog_tells_a_story(demo):
         reported_at = set(SiteReport.objects.filter(problem=problem).values_list("site_id", flat=True))
         assert set(answers.values_list("site_id", flat=True)) <= reported_at
     # Every triage write was audited, by the role that may make it
-    audit = TriageAudit.objects.all()
+    audit = AuditEvent.objects.filter(action__in=TRIAGE_ACTIONS).all()
     assert audit.count() == 72  # 71 status/effort/reference writes and one merge
     assert set(audit.values_list("actor__username", flat=True)) == {"pm", "itlead"}
     # Safety concerns, proposed solutions and every kind of evidence are there

@@ -6,8 +6,9 @@ import re
 import pytest
 from django.test import TestCase
 
-from backlog.models import Outcome, TriageAudit
+from backlog.models import Outcome
 from backlog.services import problem_triage
+from intake.audit.models import TRIAGE_ACTIONS, AuditEvent
 from intake.models import Evidence, Problem, Role, SiteReport, Status
 from scoring.models import ProblemScore
 from scoring.recompute import scores_recompute
@@ -270,7 +271,7 @@ def test_pm_triage_moves_status_sets_effort_and_is_audited(client, users, proble
     assert response.status_code == 302
     problem.refresh_from_db()
     assert (problem.status, problem.effort_weeks, problem.external_ref, problem.version) == ("triaged", 4, "EHR-12", 2)
-    audit = TriageAudit.objects.get(problem=problem)
+    audit = AuditEvent.objects.filter(action__in=TRIAGE_ACTIONS).get(problem=problem)
     assert (audit.actor, audit.before["status"], audit.after["status"]) == (
         users[Role.PRODUCT_MANAGER],
         "new",

@@ -100,7 +100,7 @@ def test_anonymous_users_are_sent_to_login(client, path):
     [
         (Role.CLINICIAN, ["Report a problem", "My problems", "Backlog", "Network", "Outcomes", "Scoring policy"]),
         (Role.IT_LEAD, ["Backlog", "Network", "Outcomes", "Scoring policy", "API tokens", "API docs"]),
-        (Role.ADMIN, ["Backlog", "Network", "Outcomes", "Scoring policy", "API tokens", "API docs", "Admin"]),
+        (Role.ADMIN, ["Backlog", "Network", "Outcomes", "Scoring policy", "API tokens", "API docs", "Audit", "Admin"]),
     ],
 )
 def test_navigation_follows_the_role(client, users, role, links):

@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from backlog.models import TriageAudit
+from intake.audit.models import TRIAGE_ACTIONS, AuditEvent
 from intake.models import Role, Status
 from tests.factories import ProblemFactory, SiteReportFactory
 
@@ -50,7 +50,7 @@ def test_an_external_reference_holding_patient_information_is_refused_naming_the
     # and nothing changed, nothing was audited, and the reference is in no log
     planned.refresh_from_db()
     assert (planned.status, planned.external_ref, planned.version) == (Status.PLANNED, "", 1)
-    assert TriageAudit.objects.count() == 0
+    assert AuditEvent.objects.filter(action__in=TRIAGE_ACTIONS).count() == 0
     assert external_ref not in caplog.text
 
 
