@@ -293,7 +293,7 @@ def test_triage_with_a_stale_version_shows_the_conflict_and_the_fresh_state(clie
 
     assert response.status_code == 422
     html = response.content.decode()
-    changed = TriageAudit.objects.get().at
+    changed = AuditEvent.objects.filter(action__in=TRIAGE_ACTIONS).get(problem=problem).at
     assert (
         f"This problem was changed by product_manager at {changed:%H:%M} UTC on {changed.day} {changed:%b %Y}; " in html
     )
