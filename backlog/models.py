@@ -54,3 +54,29 @@ class Outcome(models.Model):
                 condition=range_q("minutes_saved_per_shift", MINUTES_SAVED_PER_SHIFT), name="outcome_minutes_range"
             ),
         ]
+
+
+class DuplicateDismissal(models.Model):
+    """A product manager's "not a duplicate" for a pair of problems (product.md §11).
+
+    The pair is unordered: it is stored normalised (`problem_low` < `problem_high`), so one row
+    answers for both directions and the database refuses a second one.
+    """
+
+    problem_low = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="+")
+    problem_high = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["problem_low", "problem_high"], name="duplicate_dismissal_one_per_pair"),
+            models.CheckConstraint(
+                condition=models.Q(problem_low__lt=models.F("problem_high")), name="duplicate_dismissal_pair_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["problem_high"], name="duplicate_dismissal_high_idx")]
+
+    @staticmethod
+    def pair(one: int, other: int) -> tuple[int, int]:
+        return (one, other) if one < other else (other, one)
