@@ -75,16 +75,23 @@ AUDIT_FIELD_LABELS = {
     "effort_weeks": "Effort (weeks)",
     "external_ref": "External reference",
     "merged_into_id": "Merged into",
+    "merged_from_id": "Merged here from",
+    "moved_ids": "Merged into it earlier, moved along",
+    "returned_ids": "Came back with it",
+    "not_duplicate_of_id": "Not a duplicate of",
 }
+PROBLEM_REFERENCES = {"merged_into_id", "merged_from_id", "not_duplicate_of_id"}
 
 
 def _audit_value(field: str, value) -> str:
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "—"
     if field == "status" and value in Status.values:
         return Status(value).label
-    if field == "merged_into_id":
+    if field in PROBLEM_REFERENCES:
         return f"#{value}"
+    if isinstance(value, list):
+        return ", ".join(f"#{pk}" for pk in value)
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -136,7 +143,8 @@ def problem_page(problem_id: int) -> ProblemPage:
                     _audit_value(field, entry.after.get(field)),
                 )
                 for field in sorted(set(entry.before) | set(entry.after))
-                if field != "version" and entry.before.get(field) != entry.after.get(field)
+                if field != "version"
+                and _audit_value(field, entry.before.get(field)) != _audit_value(field, entry.after.get(field))
             ],
         )
         for entry in detail.audit
