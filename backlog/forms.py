@@ -155,6 +155,12 @@ class MergeForm(forms.Form):
     into = forms.IntegerField(label="Merge into problem #", min_value=1, help_text="The number of the problem to keep.")
 
 
+class UnmergeForm(forms.Form):
+    """Undo a merge: the merged problem's version, as read on the confirmation."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
 class MergeSearchForm(forms.Form):
     """Find the problem to keep: words of its title or statement (the similar search), or its number."""
 

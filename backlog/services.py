@@ -18,6 +18,7 @@ from intake.roles import Action, allowed_moves, require
 from intake.stale import problems_mark_stale
 
 from .models import DuplicateDismissal, Outcome, TriageAudit
+from .selectors.duplicates import merge_record
 
 TRIAGE_FIELDS = ("status", "decline_reason", "effort_weeks", "external_ref")
 UNSET = object()
@@ -189,11 +190,8 @@ def problem_unmerge(*, problem_id: int, actor: User, version: int | None) -> Pro
     _check_version(source, version)
     if source.status != Status.MERGED or target is None:
         raise ValidationError({"status": [f"#{source.pk} is not merged; there is nothing to undo."]})
-    merge = source.triage_audit.filter(action="merge").order_by("-at", "-id").first()
-    status_before = merge.before.get("status") if merge is not None else None
-    if status_before not in Status.values or status_before == Status.MERGED:
-        status_before = Status.NEW  # a merge older than its audit: start over from new
-    moved = merge.after.get("moved_ids", []) if merge is not None else []
+    record = merge_record(source.pk)
+    status_before, moved = record.status_before, record.moved_ids
     # Only those still in the target come back (one may have been unmerged on its own since).
     returned = sorted(
         Problem.objects.filter(pk__in=moved, merged_into=target, status=Status.MERGED).values_list("pk", flat=True)

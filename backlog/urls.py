@@ -15,6 +15,7 @@ urlpatterns = [
     path("problems/<int:pk>/evidence/fields/", views.evidence_fields, name="problem-evidence-fields"),
     path("problems/<int:pk>/triage/", views.triage_view, name="problem-triage"),
     path("problems/<int:pk>/merge/", views.merge_view, name="problem-merge"),
+    path("problems/<int:pk>/unmerge/", views.unmerge_view, name="problem-unmerge"),
     path("problems/<int:pk>/outcomes/", views.outcome_view, name="problem-outcome"),
     path("my/", views.my_problems_page, name="my-problems"),
     path("network/", views.network_page, name="network"),

@@ -40,13 +40,20 @@ from .forms import (
     MergeSearchForm,
     OutcomeForm,
     TriageForm,
+    UnmergeForm,
 )
-from .selectors.duplicates import duplicate_queue, merge_preview, problem_duplicates, queued_pairs
+from .selectors.duplicates import (
+    duplicate_queue,
+    merge_preview,
+    problem_duplicates,
+    queued_pairs,
+    unmerge_preview,
+)
 from .selectors.listing import backlog_fitting_count, backlog_page_rows, problems_of_user, safety_lane
 from .selectors.network import network_matrix
 from .selectors.outcomes import delivered_problems, outcome_summaries
 from .selectors.problem import problem_page
-from .services import duplicate_dismiss, outcome_answer, problem_merge, problem_triage
+from .services import duplicate_dismiss, outcome_answer, problem_merge, problem_triage, problem_unmerge
 
 PAGE_SIZE = 50
 DUPLICATES_PAGE_SIZE = 20
@@ -161,6 +168,7 @@ def _problem_context(request: HttpRequest, pk: int, bound: dict) -> dict:
         "rank_chart": line_chart([h.rank for h in history], invert=True, fmt="#{:g}"),
         "priority_chart": line_chart([h.priority for h in history], fmt="{:.1f}"),
         "forms": forms,
+        "can_unmerge": problem.status == Status.MERGED and may(user, Action.UNMERGE),
     }
 
 
@@ -372,6 +380,43 @@ def merge_view(request, pk: int):
     if request.POST.get("confirmed"):
         return _merge_page(request, pk, form=form)
     return _render_problem(request, pk, merge=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unmerge_view(request, pk: int):
+    """Undo a merge (product managers): a confirmation that says what comes back, then the undo."""
+    require(request.user, Action.UNMERGE)
+    try:
+        preview = unmerge_preview(pk)
+    except Problem.DoesNotExist as exc:
+        raise Http404 from exc
+    if preview is None:
+        messages.error(request, f"#{pk} is not merged: there is nothing to undo.")
+        return redirect("problem-detail", pk)
+    form = UnmergeForm(request.POST or None, initial={"version": preview.source.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            problem = problem_unmerge(problem_id=pk, actor=request.user, version=form.cleaned_data["version"])
+        except VersionConflict as conflict:
+            form = UnmergeForm({"version": conflict.current_version})
+            form.is_valid()
+            form.add_error(None, str(conflict))
+        except ValidationError as error:
+            apply_refusal(form, error)
+        else:
+            messages.success(
+                request,
+                f"The merge is undone: #{pk} is {problem.get_status_display()} again and its site reports and "
+                f"evidence count for it. Both problems are being re-scored.",
+            )
+            return redirect("problem-detail", pk)
+    return render(
+        request,
+        "backlog/unmerge.html",
+        {"preview": preview, "form": form},
+        status=FORM_ERROR if form.errors else 200,
+    )
 
 
 @login_required

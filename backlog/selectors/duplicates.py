@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
-from intake.models import OPEN_STATUSES, Evidence, Problem, SiteReport
+from intake.models import OPEN_STATUSES, Evidence, Problem, SiteReport, Status
 from intake.selectors import problem_site_codes
 from intake.similar.selectors import Similar, problems_like
 
-from ..models import DuplicateDismissal, DuplicatePair
+from ..models import DuplicateDismissal, DuplicatePair, TriageAudit
 
 # A problem's duplicates: enough to choose from, few enough to read.
 DUPLICATES_LIMIT = 10
@@ -115,4 +115,55 @@ def merge_preview(source_id: int, target_id: int) -> MergePreview:
         site_reports=SiteReport.objects.filter(problem_id__in=counted).count(),
         evidence=Evidence.objects.filter(problem_id__in=counted).count(),
         moved_along=moved,
+    )
+
+
+@dataclass(frozen=True)
+class MergeRecord:
+    """What undoing a problem's merge restores, from the merge's audit row."""
+
+    status_before: str  # the status the problem had before it was merged
+    moved_ids: list[int]  # problems merged into it earlier that the merge moved along to the target
+
+
+def merge_record(problem_id: int) -> MergeRecord:
+    """The latest merge of `problem_id` as its audit remembers it (a merge without one goes back to new)."""
+    merge = TriageAudit.objects.filter(problem_id=problem_id, action="merge").order_by("-at", "-id").first()
+    status = merge.before.get("status") if merge is not None else None
+    if status not in Status.values or status == Status.MERGED:
+        status = Status.NEW
+    return MergeRecord(status_before=status, moved_ids=list(merge.after.get("moved_ids", [])) if merge else [])
+
+
+@dataclass(frozen=True)
+class UnmergePreview:
+    source: Problem
+    target: Problem
+    record: MergeRecord
+    source_sites: tuple[str, ...]
+    returning: list[Problem]  # of record.moved_ids, those still merged into the target
+
+    @property
+    def status_before_label(self) -> str:
+        return Status(self.record.status_before).label
+
+
+def unmerge_preview(problem_id: int) -> UnmergePreview | None:
+    """What undoing the merge of `problem_id` would do; None if it is not merged."""
+    source = Problem.objects.select_related("merged_into").get(pk=problem_id)
+    if source.status != Status.MERGED or source.merged_into is None:
+        return None
+    record = merge_record(problem_id)
+    returning = list(
+        Problem.objects.filter(pk__in=record.moved_ids, merged_into=source.merged_into, status=Status.MERGED)
+        .order_by("id")
+        .only("id", "title")
+    )
+    counted = [problem_id]
+    return UnmergePreview(
+        source=source,
+        target=source.merged_into,
+        record=record,
+        source_sites=problem_site_codes(counted)[problem_id],
+        returning=returning,
     )
