@@ -1,12 +1,17 @@
 """The duplicates queue: pairs found ahead of time (backlog.duplicates), the page, "not a duplicate" from it."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from backlog.duplicates import duplicate_pairs_refresh, duplicate_pairs_refresh_all, problems_due
-from backlog.models import DuplicateDismissal, DuplicatePair
+from backlog.models import DuplicateDismissal, DuplicatePair, DuplicateScan
+from backlog.selectors.duplicates import duplicate_queue
 from backlog.services import problem_merge, problem_triage
+from backlog.tasks import duplicates_refresh_task
 from intake.models import Role, Status
 from tests.factories import ProblemFactory, SiteReportFactory
 
@@ -56,8 +61,6 @@ def test_a_changed_problem_is_looked_at_again_and_a_closed_one_leaves_the_queue(
     problem_triage(problem_id=b["fax_2"].pk, actor=pm, version=1, status=Status.DECLINED, decline_reason="Vendor.")
 
     assert problems_due() == []  # a declined problem is not open: it is not looked at
-    from backlog.selectors.duplicates import duplicate_queue
-
     assert [(p.problem_low_id, p.problem_high_id) for p in duplicate_queue()] == [(b["med_rec"].pk, b["med_rec_2"].pk)]
     problem_triage(problem_id=b["med_rec"].pk, actor=pm, version=1, status=Status.TRIAGED)
     assert problems_due() == [b["med_rec"].pk]
@@ -173,3 +176,16 @@ def test_with_a_worker_the_page_only_reads(client, pm, backlog_with_copies):
     assert response.status_code == 200
     assert not DuplicatePair.objects.exists() and len(problems_due()) == 5
     assert "No likely duplicates right now" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_beat_task_and_the_command_look_at_what_is_due(backlog_with_copies):
+    assert duplicates_refresh_task.apply().get() == 5  # one batch, as beat runs it
+    assert duplicates_refresh_task.apply().get() == 0
+    DuplicatePair.objects.all().delete()
+    DuplicateScan.objects.all().delete()
+    out = StringIO()
+    call_command("duplicates_refresh", stdout=out)
+
+    assert out.getvalue().startswith("duplicates: looked at 5 problem(s) in ")
+    assert len(pairs()) == 2
