@@ -15,6 +15,7 @@ from intake.evidence_kinds import KINDS, KindRule
 from intake.forms import SiteChoiceField, only_my_sites
 from intake.models import NOTE_MAX, EvidenceKind, Site, Status, WorkflowArea
 from intake.numbers import EFFORT_WEEKS, MINUTES_SAVED_PER_SHIFT, plain, too_many_values
+from intake.phi import phi_find, phi_message
 from intake.roles import speaks_for_any_site
 
 from .models import OUTCOME_QUESTIONS
@@ -151,8 +152,39 @@ class TriageForm(forms.Form):
 
 
 class MergeForm(forms.Form):
+    """The confirmed merge (posted from the merge page's confirmation step)."""
+
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     into = forms.IntegerField(label="Merge into problem #", min_value=1, help_text="The number of the problem to keep.")
+
+
+class UnmergeForm(forms.Form):
+    """Undo a merge: the merged problem's version, as read on the confirmation."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class MergeSearchForm(forms.Form):
+    """Find the problem to keep: words of its title or statement (the similar search), or its number."""
+
+    q = forms.CharField(
+        label="Find the problem to keep",
+        max_length=500,
+        help_text="Words of its title or statement, or its number (#12).",
+    )
+
+    def clean_q(self) -> str:
+        value = self.cleaned_data["q"]
+        findings = phi_find(value)
+        if findings:
+            raise ValidationError(phi_message(findings[0], value, "q", "The search text"))
+        return value
+
+    @property
+    def problem_number(self) -> int | None:
+        """The number typed, if the search is one (#12, 12)."""
+        text = self.cleaned_data.get("q", "").strip().lstrip("#").strip()
+        return int(text) if text.isdigit() and len(text) <= 18 else None
 
 
 LIKERT = [
@@ -287,3 +319,10 @@ class BacklogFilterForm(forms.Form):
     def capacity_weeks(self) -> float | None:
         self.is_valid()
         return self.cleaned_data.get("capacity")
+
+
+class DismissForm(forms.Form):
+    """ "Not a duplicate" from the duplicates queue: the pair's two ids (hidden fields)."""
+
+    problem = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    other = forms.IntegerField(min_value=1, widget=forms.HiddenInput)

@@ -39,3 +39,66 @@ class Outcome(models.Model):
                 condition=range_q("minutes_saved_per_shift", MINUTES_SAVED_PER_SHIFT), name="outcome_minutes_range"
             ),
         ]
+
+
+class DuplicateDismissal(models.Model):
+    """A product manager's "not a duplicate" for a pair of problems (product.md §11).
+
+    The pair is unordered: it is stored normalised (`problem_low` < `problem_high`), so one row
+    answers for both directions and the database refuses a second one.
+    """
+
+    problem_low = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="+")
+    problem_high = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["problem_low", "problem_high"], name="duplicate_dismissal_one_per_pair"),
+            models.CheckConstraint(
+                condition=models.Q(problem_low__lt=models.F("problem_high")), name="duplicate_dismissal_pair_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["problem_high"], name="duplicate_dismissal_high_idx")]
+
+    @staticmethod
+    def pair(one: int, other: int) -> tuple[int, int]:
+        return (one, other) if one < other else (other, one)
+
+
+class DuplicatePair(models.Model):
+    """A likely pair of problems for the duplicates queue, found by the similar search ahead of time.
+
+    Finding pairs asks the search once per open problem (seconds to minutes at 10,000 problems), so
+    it is done in the background (backlog.duplicates) and the queue page only reads this table,
+    leaving out pairs that are no longer both open or that a product manager dismissed.
+    """
+
+    problem_low = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="+")
+    problem_high = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="+")
+    similarity = models.FloatField()
+    why = models.JSONField(default=list)
+    found_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["problem_low", "problem_high"], name="duplicate_pair_one_per_pair"),
+            models.CheckConstraint(
+                condition=models.Q(problem_low__lt=models.F("problem_high")), name="duplicate_pair_ordered"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(similarity__gte=0, similarity__lte=1), name="duplicate_pair_similarity_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-similarity", "problem_low", "problem_high"], name="duplicate_pair_best_idx"),
+            models.Index(fields=["problem_high"], name="duplicate_pair_high_idx"),
+        ]
+
+
+class DuplicateScan(models.Model):
+    """When a problem's likely duplicates were last looked for: due again once its text or status changes."""
+
+    problem = models.OneToOneField(Problem, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    scanned_at = models.DateTimeField()

@@ -1,4 +1,5 @@
-"""Triage writes: status moves, effort, external references, merges and outcome answers.
+"""Triage writes: status moves, effort, external references, merges (and undoing them), "not a
+duplicate" and outcome answers.
 
 Each function is one transaction that checks the caller's role (intake.roles), locks the rows it
 changes (in id order), checks the caller's `version`, writes an audit row (intake.audit) beside the change,
@@ -19,7 +20,8 @@ from intake.roles import Action, allowed_moves, require, require_outcome_at
 from intake.selectors import problem_site_ids
 from intake.stale import problems_mark_stale
 
-from .models import Outcome
+from .models import DuplicateDismissal, Outcome
+from .selectors.duplicates import merge_record
 
 OUTCOME_ANSWER_FIELDS = ("better_care", "less_frustrated", "more_confident", "minutes_saved_per_shift")
 TRIAGE_FIELDS = ("status", "decline_reason", "effort_weeks", "external_ref")
@@ -47,11 +49,18 @@ def _check_version(problem: Problem, version: int | None) -> None:
         )
 
 
-def _save_with_audit(problem: Problem, *, actor: User, action: AuditAction, before: dict, fields: list[str]) -> Problem:
+def _audit(problem: Problem, *, actor: User, action: AuditAction, before: dict, after: dict) -> AuditEvent:
+    return audit_record(action=action, actor=actor, problem=problem, target=problem, before=before, after=after)
+
+
+def _save_with_audit(
+    problem: Problem, *, actor: User, action: AuditAction, before: dict, fields: list[str], noted: dict | None = None
+) -> Problem:
+    """Save the triage fields, bump the version, and audit before → after (plus `noted` facts of the action)."""
     problem.version = F("version") + 1
     problem.save(update_fields=[*fields, "version", "updated_at"])
     problem.refresh_from_db()
-    audit_record(action=action, actor=actor, problem=problem, target=problem, before=before, after=_snapshot(problem))
+    _audit(problem, actor=actor, action=action, before=before, after=_snapshot(problem) | (noted or {}))
     return problem
 
 
@@ -146,13 +155,110 @@ def problem_merge(*, problem_id: int, into_id: int, actor: User, version: int | 
     before = _snapshot(source)
     source.status = Status.MERGED
     source.merged_into = target
-    # Keep merges one level deep: what was merged into the source now counts for the target.
-    Problem.objects.filter(merged_into=source).update(merged_into=target)
+    # Keep merges one level deep: what was merged into the source now counts for the target. The
+    # audit remembers which, so that an unmerge sends them back.
+    moved = sorted(Problem.objects.filter(merged_into=source).values_list("pk", flat=True))
+    Problem.objects.filter(pk__in=moved).update(merged_into=target)
     source = _save_with_audit(
-        source, actor=actor, action=AuditAction.MERGE, before=before, fields=["status", "merged_into"]
+        source,
+        actor=actor,
+        action=AuditAction.MERGE,
+        before=before,
+        fields=["status", "merged_into"],
+        noted={"moved_ids": moved},
+    )
+    _audit(
+        target,
+        actor=actor,
+        action=AuditAction.MERGED_IN,
+        before={"merged_from_id": None},
+        after={"merged_from_id": source.pk},
     )
     problems_mark_stale(problem_ids=[source.pk, target.pk])
     return source
+
+
+def _lock_merged(problem_id: int) -> tuple[Problem, Problem | None]:
+    """Lock a problem and the one it is merged into, in id order (re-read if a merge moved it meanwhile)."""
+    while True:
+        into_id = Problem.objects.filter(pk=problem_id).values_list("merged_into_id", flat=True).first()
+        locked = _lock([problem_id] if into_id is None else [problem_id, into_id])
+        source = locked.get(problem_id)
+        if source is None:
+            raise Problem.DoesNotExist(problem_id)
+        if source.merged_into_id == into_id:
+            return source, locked.get(into_id) if into_id is not None else None
+
+
+@transaction.atomic
+def problem_unmerge(*, problem_id: int, actor: User, version: int | None) -> Problem:
+    """Undo the merge of `problem_id` (product.md §3).
+
+    It gets back the status it had before the merge, its own site reports and evidence count for it
+    again, the problems that the merge moved along to the target come back to it, both are re-scored,
+    and both audits show it.
+    """
+    require(actor, Action.UNMERGE)
+    source, target = _lock_merged(problem_id)
+    _check_version(source, version)
+    if source.status != Status.MERGED or target is None:
+        raise ValidationError({"status": [f"#{source.pk} is not merged; there is nothing to undo."]})
+    record = merge_record(source.pk)
+    status_before, moved = record.status_before, record.moved_ids
+    # Only those still in the target come back (one may have been unmerged on its own since).
+    returned = sorted(
+        Problem.objects.filter(pk__in=moved, merged_into=target, status=Status.MERGED).values_list("pk", flat=True)
+    )
+    Problem.objects.filter(pk__in=returned).update(merged_into=source)
+    before = _snapshot(source)
+    source.status = status_before
+    source.merged_into = None
+    source = _save_with_audit(
+        source,
+        actor=actor,
+        action=AuditAction.UNMERGE,
+        before=before,
+        fields=["status", "merged_into"],
+        noted={"returned_ids": returned},
+    )
+    _audit(
+        target,
+        actor=actor,
+        action=AuditAction.UNMERGED_OUT,
+        before={"merged_from_id": source.pk},
+        after={"merged_from_id": None},
+    )
+    problems_mark_stale(problem_ids=[source.pk, target.pk])
+    return source
+
+
+@transaction.atomic
+def duplicate_dismiss(*, problem_id: int, other_id: int, actor: User) -> tuple[DuplicateDismissal, bool]:
+    """Remember that two problems are not the same (product.md §11): once per unordered pair, audited on both.
+
+    Idempotent: dismissing a pair again changes nothing and answers the first dismissal.
+    """
+    require(actor, Action.DISMISS_DUPLICATE)
+    if not Problem.objects.filter(pk=problem_id).exists():
+        raise Problem.DoesNotExist(problem_id)
+    if other_id == problem_id:
+        raise ValidationError({"other": ["Name another problem: a problem is always the same as itself."]})
+    if not Problem.objects.filter(pk=other_id).exists():
+        raise ValidationError({"other": [f"There is no problem #{other_id}."]})
+    low, high = DuplicateDismissal.pair(problem_id, other_id)
+    dismissal, created = DuplicateDismissal.objects.get_or_create(
+        problem_low_id=low, problem_high_id=high, defaults={"dismissed_by": actor}
+    )
+    if created:
+        for one, other in ((problem_id, other_id), (other_id, problem_id)):
+            _audit(
+                Problem(pk=one),
+                actor=actor,
+                action=AuditAction.NOT_DUPLICATE,
+                before={"not_duplicate_of_id": None},
+                after={"not_duplicate_of_id": other},
+            )
+    return dismissal, created
 
 
 def _refuse_until_delivered(problem: Problem) -> None:

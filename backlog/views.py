@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intake.evidence_kinds import KINDS
 from intake.forms import SiteReportForm, apply_refusal
@@ -27,24 +28,37 @@ from intake.models import ALLOWED_MOVES, DELIVERED_STATUSES, EvidenceKind, Probl
 from intake.roles import Action, allowed_moves, evidence_action, may, require
 from intake.selectors import administrators, problem_site_ids
 from intake.services import evidence_add, site_report_upsert
+from intake.similar.selectors import Similar, problems_similar
 from scoring.explain import ReportChange
 from scoring.selectors import policy_current
 
 from .charts import line_chart, score_bars
+from .duplicates import duplicate_pairs_refresh
 from .forms import (
     BacklogFilterForm,
+    DismissForm,
     EvidenceForm,
     MergeForm,
+    MergeSearchForm,
     OutcomeForm,
     TriageForm,
+    UnmergeForm,
+)
+from .selectors.duplicates import (
+    duplicate_queue,
+    merge_preview,
+    problem_duplicates,
+    queued_pairs,
+    unmerge_preview,
 )
 from .selectors.listing import backlog_fitting_count, backlog_page_rows, problems_of_user, safety_lane
 from .selectors.network import network_matrix
 from .selectors.outcomes import delivered_problems, outcome_of, outcome_summaries
 from .selectors.problem import problem_page
-from .services import outcome_answer, problem_merge, problem_triage
+from .services import duplicate_dismiss, outcome_answer, problem_merge, problem_triage, problem_unmerge
 
 PAGE_SIZE = 50
+DUPLICATES_PAGE_SIZE = 20
 FORM_ERROR = 422
 NETWORK_PROBLEMS = 30
 # The problem page asks for its pending score every SCORE_POLL_SECONDS, at most SCORE_POLLS times.
@@ -176,6 +190,7 @@ def _problem_context(request: HttpRequest, pk: int, bound: dict) -> dict:
         "delivered": problem.status in DELIVERED_STATUSES,
         "score_poll": _next_poll(request),
         "score_poll_seconds": SCORE_POLL_SECONDS,
+        "can_unmerge": problem.status == Status.MERGED and may(user, Action.UNMERGE),
     }
 
 
@@ -310,10 +325,67 @@ def triage_view(request, pk: int):
     return _render_problem(request, pk, triage=form)
 
 
+MERGE_RESULTS = 8
+
+
+def _merge_candidates(source: Problem, search: MergeSearchForm | None) -> list:
+    """Problems to choose from: the number typed, the similar search's answers, or this problem's likely duplicates."""
+    if search is None:
+        return problem_duplicates(source.pk, limit=MERGE_RESULTS)
+    if not search.is_valid():
+        return []
+    candidates = [
+        s for s in problems_similar(search.cleaned_data["q"], limit=MERGE_RESULTS + 1) if s.problem.pk != source.pk
+    ]
+    number = search.problem_number
+    if number is not None and number != source.pk:
+        typed = Problem.objects.filter(pk=number).exclude(status=Status.MERGED).first()
+        if typed is not None:
+            candidates = [Similar(problem=typed, similarity=1.0, why=(f"#{number}",))] + [
+                s for s in candidates if s.problem.pk != number
+            ]
+    return candidates[:MERGE_RESULTS]
+
+
+def _merge_page(request: HttpRequest, pk: int, *, form: MergeForm | None = None) -> HttpResponse:
+    """Choose the problem to keep (a search), then confirm a merge that names both problems."""
+    source = get_object_or_404(Problem.objects.select_related("merged_into"), pk=pk)
+    if not _may_merge(request.user, source):
+        messages.error(request, f"#{pk} is {source.get_status_display().lower()}: it cannot be merged.")
+        return redirect("problem-detail", pk)
+    search = MergeSearchForm(request.GET, auto_id="merge_search_%s") if "q" in request.GET else None
+    preview = None
+    into = form.data.get("into") if form is not None else request.GET.get("into")
+    if into and str(into).isdigit() and int(into) != pk:
+        try:
+            preview = merge_preview(pk, int(into))
+        except Problem.DoesNotExist:
+            messages.error(request, f"There is no problem #{into}.")
+    if form is None and preview is not None:
+        form = MergeForm(initial={"version": source.version, "into": preview.target.pk}, auto_id=f"merge{pk}_%s")
+    candidates = [] if preview is not None else _merge_candidates(source, search)
+    return render(
+        request,
+        "backlog/merge.html",
+        {
+            "source": source,
+            "search": search or MergeSearchForm(auto_id="merge_search_%s"),
+            "searched": search is not None,
+            "candidates": candidates,
+            "preview": preview,
+            "form": form,
+            "target_mergeable": preview is not None and _may_merge(request.user, preview.target),
+        },
+        status=FORM_ERROR if form is not None and form.errors else 200,
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def merge_view(request, pk: int):
     require(request.user, Action.MERGE)
+    if request.method == "GET":
+        return _merge_page(request, pk)
     get_object_or_404(Problem, pk=pk)
     form = MergeForm(request.POST, auto_id=f"merge{pk}_%s")
     if form.is_valid():
@@ -336,7 +408,46 @@ def merge_view(request, pk: int):
             return redirect(_next_url(request, reverse("problem-detail", args=[into])))
     if _is_row_request(request, pk):
         return _render_row(request, pk, merge_form=form)
+    if request.POST.get("confirmed"):
+        return _merge_page(request, pk, form=form)
     return _render_problem(request, pk, merge=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unmerge_view(request, pk: int):
+    """Undo a merge (product managers): a confirmation that says what comes back, then the undo."""
+    require(request.user, Action.UNMERGE)
+    try:
+        preview = unmerge_preview(pk)
+    except Problem.DoesNotExist as exc:
+        raise Http404 from exc
+    if preview is None:
+        messages.error(request, f"#{pk} is not merged: there is nothing to undo.")
+        return redirect("problem-detail", pk)
+    form = UnmergeForm(request.POST or None, initial={"version": preview.source.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            problem = problem_unmerge(problem_id=pk, actor=request.user, version=form.cleaned_data["version"])
+        except VersionConflict as conflict:
+            form = UnmergeForm({"version": conflict.current_version})
+            form.is_valid()
+            form.add_error(None, str(conflict))
+        except ValidationError as error:
+            apply_refusal(form, error)
+        else:
+            messages.success(
+                request,
+                f"The merge is undone: #{pk} is {problem.get_status_display()} again and its site reports and "
+                f"evidence count for it. Both problems are being re-scored.",
+            )
+            return redirect("problem-detail", pk)
+    return render(
+        request,
+        "backlog/unmerge.html",
+        {"preview": preview, "form": form},
+        status=FORM_ERROR if form.errors else 200,
+    )
 
 
 @login_required
@@ -470,3 +581,43 @@ def network_page(request):
 def outcomes_page(request):
     page = Paginator(delivered_problems(), 25).get_page(request.GET.get("page"))
     return render(request, "backlog/outcomes.html", {"page": page, "rows": outcome_summaries(list(page.object_list))})
+
+
+# --- duplicates queue --------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def duplicates_page(request):
+    """Likely pairs of open problems, best first, to merge or dismiss (product managers)."""
+    require(request.user, Action.DISMISS_DUPLICATE)
+    if not settings.CELERY_ENABLED:
+        # No worker to find new pairs in the background (`make run` without a broker): look now.
+        duplicate_pairs_refresh()
+    page = Paginator(duplicate_queue(), DUPLICATES_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "backlog/duplicates.html",
+        {"page": page, "pairs": queued_pairs(list(page.object_list)), "next": request.get_full_path()},
+    )
+
+
+@login_required
+@require_POST
+def duplicate_dismiss_view(request):
+    require(request.user, Action.DISMISS_DUPLICATE)
+    form = DismissForm(request.POST)
+    back = _next_url(request, reverse("duplicates"))
+    if form.is_valid():
+        problem, other = form.cleaned_data["problem"], form.cleaned_data["other"]
+        try:
+            duplicate_dismiss(problem_id=problem, other_id=other, actor=request.user)
+        except (ValidationError, Problem.DoesNotExist):
+            messages.error(request, f"#{problem} and #{other} could not be marked: one of them no longer exists.")
+        else:
+            messages.success(
+                request, f"#{problem} and #{other} are marked as not duplicates; they will not be paired again."
+            )
+    else:
+        messages.error(request, "Choose a pair from the queue.")
+    return redirect(back)

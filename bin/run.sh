@@ -15,6 +15,8 @@ $PY manage.py load_demo --if-empty
 $PY manage.py recompute_stale
 # Search terms and sentence vectors for whatever lacks them (quick when nothing does).
 $PY manage.py similar_index
+# Likely duplicates for the product managers' queue (quick when nothing changed).
+$PY manage.py duplicates_refresh
 
 worker_pid=""
 cleanup() { if [ -n "$worker_pid" ]; then kill "$worker_pid" 2>/dev/null || true; wait "$worker_pid" 2>/dev/null || true; fi; }

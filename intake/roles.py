@@ -52,6 +52,8 @@ class Action(StrEnum):
     MOVE_DELIVERY = "move_delivery"  # the delivery moves (DELIVERY_MOVES)
     DECLINE = "decline"
     MERGE = "merge"
+    UNMERGE = "unmerge"  # undo a merge (product.md §3)
+    DISMISS_DUPLICATE = "dismiss_duplicate"  # "not a duplicate" for a pair of problems (§11)
     ESTIMATE_EFFORT = "estimate_effort"
     SET_EXTERNAL_REF = "set_external_ref"
     CHANGE_POLICY = "change_policy"
@@ -75,6 +77,8 @@ RULES: dict[Action, Rule] = {
     Action.MOVE_DELIVERY: Rule(DELIVERY, "Only {who} may make this move."),
     Action.DECLINE: Rule(PRODUCT_MANAGERS, "Only {who} decline problems."),
     Action.MERGE: Rule(PRODUCT_MANAGERS, "Only {who} may do this."),
+    Action.UNMERGE: Rule(PRODUCT_MANAGERS, "Only {who} undo a merge."),
+    Action.DISMISS_DUPLICATE: Rule(PRODUCT_MANAGERS, "Only {who} decide what is not a duplicate."),
     Action.ESTIMATE_EFFORT: Rule(DELIVERY, "Only {who} estimate effort."),
     Action.SET_EXTERNAL_REF: Rule(DELIVERY, "Only {who} set the external reference."),
     Action.CHANGE_POLICY: Rule(PRODUCT_MANAGERS, "Only {who} change the scoring policy."),

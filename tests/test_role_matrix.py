@@ -11,7 +11,8 @@ import pytest
 from django.contrib.auth.models import Group
 from drf_spectacular.generators import SchemaGenerator
 
-from backlog.models import Outcome
+from backlog.models import DuplicateDismissal, Outcome
+from backlog.services import problem_merge
 from intake.audit.models import AuditAction, AuditEvent
 from intake.auth.models import ApiToken
 from intake.auth.services import api_token_issue
@@ -46,11 +47,12 @@ def operation(case: Case) -> tuple[str, str]:
 
 
 def cases(world) -> dict[str, Case]:
-    fresh, target, planned, delivered, job = (
+    fresh, target, planned, delivered, merged, job = (
         world["fresh"],
         world["target"],
         world["planned"],
         world["delivered"],
+        world["merged"],
         world["job"],
     )
     report = {"site": "SOUTH", "minutes_lost_per_occurrence": 2, "occurrences_per_shift": 3}
@@ -94,6 +96,17 @@ def cases(world) -> dict[str, Case]:
             "post", f"/api/v1/problems/{fresh.pk}/evidence/", {"kind": "note", "note": "Also Mondays."}, EVERYONE, 201
         ),
         "merge": Case("post", f"/api/v1/problems/{fresh.pk}/merge/", {"into": target.pk}, {Role.PRODUCT_MANAGER}, 200),
+        "unmerge": Case(
+            "post", f"/api/v1/problems/{merged.pk}/unmerge/", {"version": merged.version}, {Role.PRODUCT_MANAGER}, 200
+        ),
+        "duplicates": Case("get", f"/api/v1/problems/{fresh.pk}/duplicates/", None, EVERYONE, 200, writes=False),
+        "duplicates dismiss": Case(
+            "post",
+            f"/api/v1/problems/{fresh.pk}/duplicates/dismiss/",
+            {"other": target.pk},
+            {Role.PRODUCT_MANAGER},
+            201,
+        ),
         "outcome": Case(
             "post",
             f"/api/v1/problems/{delivered.pk}/outcomes/",
@@ -147,6 +160,9 @@ CASE_NAMES = [
     "evidence survey",
     "evidence note",
     "merge",
+    "unmerge",
+    "duplicates",
+    "duplicates dismiss",
     "outcome",
     "similar",
     "policy read",
@@ -167,7 +183,11 @@ def world(db, users, site, other_site):
         SiteReportFactory(problem=made, site=at, reporter=clinician)
         return made
 
+    merged = problem(Status.TRIAGED, site)
+    problem_merge(problem_id=merged.pk, into_id=problem(Status.NEW, other_site).pk, actor=users[Role.PRODUCT_MANAGER])
+    merged.refresh_from_db()
     return {
+        "merged": merged,
         "fresh": problem(Status.NEW, site),
         "target": problem(Status.NEW, other_site),
         "planned": problem(Status.PLANNED, site),
@@ -186,6 +206,7 @@ def fingerprint():
         Evidence.objects.count(),
         Outcome.objects.count(),
         AuditEvent.objects.exclude(action__in=(AuditAction.LOGIN, AuditAction.LOGIN_FAILED)).count(),
+        DuplicateDismissal.objects.count(),
         ScoringPolicy.objects.count(),
         RerankJob.objects.count(),
         ApiToken.objects.count(),

@@ -1,4 +1,5 @@
-"""Problem endpoints: intake, detail, triage, "me too", evidence, merge, outcomes, similar.
+"""Problem endpoints: intake, detail, triage, "me too", evidence, merge, unmerge, outcomes, similar,
+duplicates and "not a duplicate".
 
 Each write validates its input with a serializer and calls ONE service, the same the pages
 call; the answer is read back through the selectors.
@@ -22,9 +23,12 @@ from intake.roles import Action, allowed_moves, evidence_action, require
 from intake.services import ReportValues, evidence_add, problem_submit, site_report_upsert
 from intake.similar.selectors import problems_similar
 
+from ..selectors.duplicates import DUPLICATES_LIMIT, problem_duplicates
 from ..selectors.problem import problem_detail
-from ..services import UNSET, outcome_answer, problem_merge, problem_triage
+from ..services import UNSET, duplicate_dismiss, outcome_answer, problem_merge, problem_triage, problem_unmerge
 from .serializers import (
+    DismissIn,
+    DismissOut,
     EvidenceIn,
     EvidenceOut,
     MergeIn,
@@ -37,6 +41,7 @@ from .serializers import (
     SimilarQuery,
     SiteReportIn,
     SiteReportOut,
+    UnmergeIn,
 )
 
 PROBLEM_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The problem's id.")
@@ -233,3 +238,73 @@ class SimilarView(APIView):
         similar = problems_similar(given.validated_data["q"], limit=5)
         results = SimilarOut(similar, many=True, context={"request": request}).data
         return Response({"next": None, "previous": None, "results": results})
+
+
+class DuplicatesPageOut(serializers.Serializer):
+    next = serializers.URLField(allow_null=True, help_text=f"Always null: at most {DUPLICATES_LIMIT} results.")
+    previous = serializers.URLField(allow_null=True, help_text="Always null.")
+    results = SimilarOut(many=True)
+
+    class Meta:
+        ref_name = "DuplicateProblems"
+
+
+class DuplicatesView(APIView):
+    @extend_schema(
+        operation_id="problems_duplicates",
+        summary=f"Up to {DUPLICATES_LIMIT} open problems most likely the same as this one",
+        description="The similar search run with this problem's title and statement, best first. Left out: "
+        "this problem, merged and closed problems, and pairs a product manager dismissed as not duplicates.",
+        parameters=[PROBLEM_ID],
+        responses={200: DuplicatesPageOut, **errors(*READ, 404)},
+        tags=["problems"],
+    )
+    def get(self, request, pk: int):
+        duplicates = problem_duplicates(pk)
+        results = SimilarOut(duplicates, many=True, context={"request": request}).data
+        return Response({"next": None, "previous": None, "results": results})
+
+
+class DuplicateDismissView(APIView):
+    permission_classes = [writers(Action.DISMISS_DUPLICATE)]
+
+    @extend_schema(
+        operation_id="problems_duplicates_dismiss",
+        summary='"Not a duplicate": remember that two problems are not the same',
+        description="Remembered for the pair, whichever of the two is named first: neither is offered as a "
+        "duplicate of the other again. Audited on both problems. Dismissing a pair again changes nothing "
+        "(200); the first time answers 201.",
+        parameters=[PROBLEM_ID],
+        request=DismissIn,
+        responses={201: DismissOut, 200: DismissOut, **errors(*WRITE, 404)},
+        tags=["problems"],
+    )
+    def post(self, request, pk: int):
+        given = DismissIn(data=request.data)
+        given.is_valid(raise_exception=True)
+        other = given.validated_data["other"]
+        dismissal, created = duplicate_dismiss(problem_id=pk, other_id=other, actor=request.user)
+        body = DismissOut({"problem": pk, "other": other, "dismissal": dismissal}).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class UnmergeView(APIView):
+    permission_classes = [writers(Action.UNMERGE)]
+
+    @extend_schema(
+        operation_id="problems_unmerge",
+        summary="Undo this problem's merge",
+        description="The problem gets back the status it had before the merge; its own site reports and "
+        "evidence count for it again, and so do those of problems the merge moved along to the target. "
+        "Both problems are re-scored and both audits show it. Send the merged problem's current "
+        "`version` (409 if stale). Answers with this problem.",
+        parameters=[PROBLEM_ID],
+        request=UnmergeIn,
+        responses={200: ProblemOut, **errors(*WRITE, 404, 409)},
+        tags=["problems"],
+    )
+    def post(self, request, pk: int):
+        given = UnmergeIn(data=request.data)
+        given.is_valid(raise_exception=True)
+        problem_unmerge(problem_id=pk, actor=request.user, version=given.validated_data["version"])
+        return problem_response(request, pk)

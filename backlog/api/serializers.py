@@ -338,6 +338,25 @@ class MergeIn(StrictSerializer):
     )
 
 
+class UnmergeIn(StrictSerializer):
+    version = serializers.IntegerField(
+        min_value=1, max_value=INT32_MAX, help_text="The merged problem's current version (409 if it changed)."
+    )
+
+
+class DismissIn(StrictSerializer):
+    other = serializers.IntegerField(
+        min_value=1, max_value=ID_MAX, help_text="Id of the problem that is not the same as this one."
+    )
+
+
+class DismissOut(serializers.Serializer):
+    problem = serializers.IntegerField(help_text="This problem's id.")
+    other = serializers.IntegerField(help_text="The other problem's id.")
+    dismissed_by = UsernameField(source="dismissal.dismissed_by")
+    at = serializers.DateTimeField(source="dismissal.at", help_text="When the pair was first dismissed.")
+
+
 class OutcomeIn(StrictSerializer):
     site = SiteCodeField(help_text="The site where you work.")
     better_care = serializers.IntegerField(

@@ -2,6 +2,8 @@ from django.urls import path, register_converter
 
 from .backlog import BacklogView
 from .problems import (
+    DuplicateDismissView,
+    DuplicatesView,
     EvidenceView,
     MergeView,
     OutcomeView,
@@ -9,6 +11,7 @@ from .problems import (
     ProblemView,
     SimilarView,
     SiteReportView,
+    UnmergeView,
 )
 
 
@@ -34,5 +37,8 @@ urlpatterns = [
     path("problems/<id:pk>/site-reports/", SiteReportView.as_view(), name="api-problem-site-reports"),
     path("problems/<id:pk>/evidence/", EvidenceView.as_view(), name="api-problem-evidence"),
     path("problems/<id:pk>/merge/", MergeView.as_view(), name="api-problem-merge"),
+    path("problems/<id:pk>/unmerge/", UnmergeView.as_view(), name="api-problem-unmerge"),
+    path("problems/<id:pk>/duplicates/", DuplicatesView.as_view(), name="api-problem-duplicates"),
+    path("problems/<id:pk>/duplicates/dismiss/", DuplicateDismissView.as_view(), name="api-problem-duplicates-dismiss"),
     path("problems/<id:pk>/outcomes/", OutcomeView.as_view(), name="api-problem-outcomes"),
 ]

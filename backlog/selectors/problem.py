@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from intake.audit.models import TRIAGE_ACTIONS, AuditEvent
+from intake.audit.models import PROBLEM_TRAIL_ACTIONS, AuditEvent
 from intake.evidence_kinds import KINDS, measured_replaces
 from intake.models import AffectedRole, Evidence, Problem, Site, SiteReport, Status
 from intake.numbers import REPORT_NUMBERS, ReportNumber
@@ -31,7 +31,7 @@ class ProblemDetail:
     evidence: list[Evidence]
     outcomes: OutcomeSummary
     history: list[ScoreHistory]
-    audit: list[AuditEvent]  # the triage writes (intake.audit.models.TRIAGE_ACTIONS), newest first
+    audit: list[AuditEvent]  # its trail (intake.audit.models.PROBLEM_TRAIL_ACTIONS), newest first
     merged_problems: list[Problem]
 
 
@@ -65,7 +65,7 @@ def problem_detail(problem_id: int) -> ProblemDetail:
         outcomes=outcome_summary(problem, current=current),
         history=list(ScoreHistory.objects.filter(problem=problem).order_by("at", "id")),
         audit=list(
-            AuditEvent.objects.filter(problem=problem, action__in=TRIAGE_ACTIONS)
+            AuditEvent.objects.filter(problem=problem, action__in=PROBLEM_TRAIL_ACTIONS)
             .select_related("actor")
             .order_by("-at", "-id")
         ),
@@ -79,16 +79,23 @@ AUDIT_FIELD_LABELS = {
     "effort_weeks": "Effort (weeks)",
     "external_ref": "External reference",
     "merged_into_id": "Merged into",
+    "merged_from_id": "Merged here from",
+    "moved_ids": "Merged into it earlier, moved along",
+    "returned_ids": "Came back with it",
+    "not_duplicate_of_id": "Not a duplicate of",
 }
+PROBLEM_REFERENCES = {"merged_into_id", "merged_from_id", "not_duplicate_of_id"}
 
 
 def _audit_value(field: str, value) -> str:
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "—"
     if field == "status" and value in Status.values:
         return Status(value).label
-    if field == "merged_into_id":
+    if field in PROBLEM_REFERENCES:
         return f"#{value}"
+    if isinstance(value, list):
+        return ", ".join(f"#{pk}" for pk in value)
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -140,7 +147,8 @@ def problem_page(problem_id: int) -> ProblemPage:
                     _audit_value(field, entry.after.get(field)),
                 )
                 for field in sorted(set(entry.before) | set(entry.after))
-                if field != "version" and entry.before.get(field) != entry.after.get(field)
+                if field != "version"
+                and _audit_value(field, entry.before.get(field)) != _audit_value(field, entry.after.get(field))
             ],
         )
         for entry in detail.audit

@@ -364,13 +364,23 @@ SIMILAR_INDEX_REFRESH_SECONDS = float(os.environ.get("SIMILAR_INDEX_REFRESH_SECO
 SIMILAR_SWEEP_SECONDS = float(os.environ.get("SIMILAR_SWEEP_SECONDS", "60"))
 # Sentence vectors go to their own queue: loading the model (about a second, 160 MB) and encoding must
 # never hold up a score recompute (§9: evidence to new rank in 2 s). `make worker` consumes both queues.
-CELERY_TASK_ROUTES = {"intake.similar.tasks.*": {"queue": "similar"}}
+# The duplicates queue's pairs (backlog.duplicates) ask the same search and the same model: same queue.
+CELERY_TASK_ROUTES = {
+    "intake.similar.tasks.*": {"queue": "similar"},
+    "backlog.tasks.duplicates_refresh_task": {"queue": "similar"},
+}
+DUPLICATES_REFRESH_SECONDS = float(os.environ.get("DUPLICATES_REFRESH_SECONDS", "60"))
 
 CELERY_BEAT_SCHEDULE = {
     "similar-vectors-sweep": {
         "task": "intake.similar.tasks.similar_vectors_sweep_task",
         "schedule": SIMILAR_SWEEP_SECONDS,
         "options": {"expires": SIMILAR_SWEEP_SECONDS},
+    },
+    "duplicates-refresh": {
+        "task": "backlog.tasks.duplicates_refresh_task",
+        "schedule": DUPLICATES_REFRESH_SECONDS,
+        "options": {"expires": DUPLICATES_REFRESH_SECONDS},
     },
     "sweep-stale-scores": {
         "task": "scoring.tasks.sweep_stale_task",

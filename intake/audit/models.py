@@ -14,6 +14,10 @@ class AuditAction(models.TextChoices):
     EVIDENCE_ADD = "evidence_add", "Evidence added"
     TRIAGE = "triage", "Triage"
     MERGE = "merge", "Merge"
+    MERGED_IN = "merged_in", "Another problem merged into this one"
+    UNMERGE = "unmerge", "Merge undone"
+    UNMERGED_OUT = "unmerged_out", "A problem merged into this one taken back out"
+    NOT_DUPLICATE = "not_duplicate", "Marked not a duplicate"
     OUTCOME_ANSWER = "outcome_answer", "Outcome answered"
     SITE_CREATE = "site_create", "Site created"
     SITE_UPDATE = "site_update", "Site changed"
@@ -28,7 +32,15 @@ class AuditAction(models.TextChoices):
 
 # The writes that change a problem's triage fields: the problem page's audit trail, and who changed
 # it last when a stale `version` is refused.
-TRIAGE_ACTIONS = (AuditAction.TRIAGE, AuditAction.MERGE)
+TRIAGE_ACTIONS = (AuditAction.TRIAGE, AuditAction.MERGE, AuditAction.UNMERGE)
+# What the problem page's audit trail shows: its triage writes and what merges and duplicate
+# decisions did to it from the other side.
+PROBLEM_TRAIL_ACTIONS = (
+    *TRIAGE_ACTIONS,
+    AuditAction.MERGED_IN,
+    AuditAction.UNMERGED_OUT,
+    AuditAction.NOT_DUPLICATE,
+)
 
 
 class AuditEvent(models.Model):

@@ -149,8 +149,8 @@ def problems_similar(query: str, *, limit: int = 5, statuses: Iterable[str] | No
     return _answer(matches, units, idf, limit=limit, statuses=statuses)
 
 
-def problems_like(problem_id: int, *, limit: int = 5) -> list[Similar]:
-    """The open problems most likely the same as this one (itself and problems merged into it left out)."""
+def problems_like(problem_id: int, *, limit: int = 5, exclude: Iterable[int] = ()) -> list[Similar]:
+    """The open problems most likely the same as this one (itself, problems merged into it and `exclude` left out)."""
     problem = Problem.objects.only("pk", "title", "statement").get(pk=problem_id)
     text = _query_text(f"{problem.title}. {problem.statement}")
     index = search_index()
@@ -160,5 +160,5 @@ def problems_like(problem_id: int, *, limit: int = 5) -> list[Similar]:
     if vector is None:
         vector = _query_vector(canonical_text(text))
     merged = set(Problem.objects.filter(merged_into_id=problem_id).values_list("pk", flat=True))
-    matches, idf = _rank(index, units, vector, exclude={problem_id, *merged})
+    matches, idf = _rank(index, units, vector, exclude={problem_id, *merged, *exclude})
     return _answer(matches, units, idf, limit=limit, statuses=OPEN_STATUSES)

@@ -26,6 +26,8 @@ SPEC = {
     Action.MOVE_DELIVERY: {PM, IT},
     Action.DECLINE: {PM},
     Action.MERGE: {PM},
+    Action.UNMERGE: {PM},
+    Action.DISMISS_DUPLICATE: {PM},
     Action.ESTIMATE_EFFORT: {PM, IT},
     Action.SET_EXTERNAL_REF: {PM, IT},
     Action.CHANGE_POLICY: {PM},
