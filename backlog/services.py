@@ -11,7 +11,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from intake.models import ALLOWED_MOVES, DELIVERED_STATUSES, Problem, Site, Status, User, VersionConflict
+from intake.models import (
+    ALLOWED_MOVES,
+    DELIVERED_STATUSES,
+    EventType,
+    Problem,
+    Site,
+    Status,
+    User,
+    VersionConflict,
+)
+from intake.outbox import event_record
 from intake.phi import phi_screen_fields
 from intake.roles import Action, allowed_moves, require
 from intake.stale import problems_mark_stale
@@ -114,7 +124,18 @@ def problem_triage(
     problem = _save_with_audit(problem, actor=actor, action="triage", before=before, fields=changed)
     if "status" in changed or "effort_weeks" in changed:
         problems_mark_stale(problem_ids=[problem.pk])
+    if "status" in changed:
+        _status_event(problem, actor=actor, before=before["status"])
     return problem
+
+
+def _status_event(problem: Problem, *, actor: User, before: str, **extra) -> None:
+    """The outbox row of a status move: `delivered` (which invites an outcome survey) or `status_changed`."""
+    data = {"from": before, "to": problem.status, **extra}
+    if problem.status == Status.DECLINED:
+        data["reason"] = problem.decline_reason
+    event = EventType.DELIVERED if problem.status == Status.DELIVERED else EventType.STATUS_CHANGED
+    event_record(event=event, problem=problem, actor=actor, data=data)
 
 
 @transaction.atomic
@@ -146,6 +167,9 @@ def problem_merge(*, problem_id: int, into_id: int, actor: User, version: int | 
     Problem.objects.filter(merged_into=source).update(merged_into=target)
     source = _save_with_audit(source, actor=actor, action="merge", before=before, fields=["status", "merged_into"])
     problems_mark_stale(problem_ids=[source.pk, target.pk])
+    event_record(
+        event=EventType.MERGED, problem=source, actor=actor, data={"from": before["status"], "into": target.pk}
+    )
     return source
 
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from intake.evidence_kinds import KINDS
 from intake.forms import SiteReportForm, apply_refusal
 from intake.models import ALLOWED_MOVES, DELIVERED_STATUSES, EvidenceKind, Problem, Status, VersionConflict
+from intake.outbox import is_following
 from intake.roles import Action, allowed_moves, evidence_action, may, require
 from intake.services import evidence_add, site_report_upsert
 from scoring.selectors import policy_current
@@ -154,6 +155,7 @@ def _problem_context(request: HttpRequest, pk: int, bound: dict) -> dict:
         "rank_chart": line_chart([h.rank for h in history], invert=True, fmt="#{:g}"),
         "priority_chart": line_chart([h.priority for h in history], fmt="{:.1f}"),
         "forms": forms,
+        "following": is_following(user, problem.pk),
     }
 
 

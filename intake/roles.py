@@ -53,7 +53,10 @@ class Action(StrEnum):
     ESTIMATE_EFFORT = "estimate_effort"
     SET_EXTERNAL_REF = "set_external_ref"
     CHANGE_POLICY = "change_policy"
-    ADMINISTER = "administer"  # sites and users (the sites API, Django admin)
+    ADMINISTER = "administer"  # sites and users (the sites API, Django admin), webhooks
+    COMMENT = "comment"  # discuss a problem (product.md §12)
+    FOLLOW = "follow"  # follow or unfollow a problem
+    REOPEN = "reopen"  # declined → new, with a reason
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,9 @@ RULES: dict[Action, Rule] = {
     Action.SET_EXTERNAL_REF: Rule(DELIVERY, "Only {who} set the external reference."),
     Action.CHANGE_POLICY: Rule(PRODUCT_MANAGERS, "Only {who} change the scoring policy."),
     Action.ADMINISTER: Rule(frozenset({Role.ADMIN}), "Only {who} may do this."),
+    Action.COMMENT: Rule(None, "Log in to comment."),
+    Action.FOLLOW: Rule(None, "Log in to follow a problem."),
+    Action.REOPEN: Rule(PRODUCT_MANAGERS, "Only {who} reopen declined problems."),
 }
 
 # What an IT lead may move (product.md §2): planned → in_progress → delivered, in_progress → planned.

@@ -13,7 +13,10 @@ from django.db import IntegrityError, transaction
 
 from .evidence_kinds import KINDS
 from .models import (
+    Comment,
+    EventType,
     Evidence,
+    Follow,
     Problem,
     Site,
     SiteReport,
@@ -21,6 +24,7 @@ from .models import (
     User,
 )
 from .numbers import ReportValues
+from .outbox import event_record
 from .phi import phi_screen_fields
 from .roles import Action, evidence_action, require
 from .similar.services import search_entries_write
@@ -162,3 +166,22 @@ def evidence_add(
     if KINDS[kind].scored:
         problems_mark_stale(problem_ids=[problem.pk])
     return evidence
+
+
+@transaction.atomic
+def comment_add(*, problem: Problem, author: User, body: str) -> Comment:
+    """A comment on `problem`; its followers hear of it (product.md §12)."""
+    require(author, Action.COMMENT)
+    _refuse_if_closed_for_input(problem)
+    phi_screen_fields({"body": body})
+    comment = Comment.objects.create(problem=problem, author=author, body=body.strip())
+    event_record(event=EventType.COMMENT_ADDED, problem=problem, actor=author, data={"comment": comment.pk})
+    return comment
+
+
+@transaction.atomic
+def problem_follow(*, problem: Problem, user: User, following: bool) -> Follow:
+    """Follow `problem` (hear of its events) or stop following it, whatever made `user` a follower."""
+    require(user, Action.FOLLOW)
+    follow, _ = Follow.objects.update_or_create(problem=problem, user=user, defaults={"following": following})
+    return follow

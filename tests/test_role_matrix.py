@@ -14,7 +14,8 @@ from drf_spectacular.generators import SchemaGenerator
 from backlog.models import Outcome, TriageAudit
 from intake.auth.models import ApiToken
 from intake.auth.services import api_token_issue
-from intake.models import Evidence, Problem, Role, Site, SiteReport, Status
+from intake.models import EventType, Evidence, Follow, OutboxEvent, Problem, Role, Site, SiteReport, Status
+from notify.models import Notification
 from scoring.models import RerankJob, ScoringPolicy
 from tests.factories import ProblemFactory, SiteReportFactory
 
@@ -125,6 +126,10 @@ def cases(world) -> dict[str, Case]:
         "tokens list": Case("get", "/api/v1/auth/tokens/", None, EVERYONE, 200, writes=False),
         # {mine}: a token of the caller's own (test_role_on_endpoint fills it in); anyone else's is a 404.
         "token revoke": Case("delete", "/api/v1/auth/tokens/{mine}/", None, EVERYONE, 204),
+        "notifications": Case("get", "/api/v1/notifications/", None, EVERYONE, 200, writes=False),
+        "notifications read": Case("post", "/api/v1/notifications/read/", {"all": True}, EVERYONE, 200),
+        "follow": Case("post", f"/api/v1/problems/{target.pk}/follow/", None, EVERYONE, 200),
+        "unfollow": Case("delete", f"/api/v1/problems/{fresh.pk}/follow/", None, EVERYONE, 200),
     }
 
 
@@ -149,6 +154,10 @@ CASE_NAMES = [
     "job",
     "tokens list",
     "token revoke",
+    "notifications",
+    "notifications read",
+    "follow",
+    "unfollow",
 ]
 
 
@@ -161,8 +170,12 @@ def world(db, users, site, other_site):
         SiteReportFactory(problem=made, site=at, reporter=clinician)
         return made
 
+    fresh = problem(Status.NEW, site)
+    event = OutboxEvent.objects.create(event=EventType.COMMENT_ADDED, problem=fresh)
+    for user in users.values():  # one unread notice each, to mark read
+        Notification.objects.create(user=user, event=event, problem=fresh, message="A comment.")
     return {
-        "fresh": problem(Status.NEW, site),
+        "fresh": fresh,
         "target": problem(Status.NEW, other_site),
         "planned": problem(Status.PLANNED, site),
         "delivered": problem(Status.DELIVERED, site),
@@ -183,6 +196,8 @@ def fingerprint():
         ScoringPolicy.objects.count(),
         RerankJob.objects.count(),
         ApiToken.objects.count(),
+        Notification.objects.filter(read_at__isnull=True).count(),
+        list(Follow.objects.order_by("id").values_list("user_id", "following")),
     )
 
 

@@ -1,4 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
+
+import api.converters  # noqa: F401  (registers <id:…>)
 
 from .backlog import BacklogView
 from .problems import (
@@ -10,21 +12,6 @@ from .problems import (
     SimilarView,
     SiteReportView,
 )
-
-
-class IdConverter:
-    """A database id: digits only, small enough for a bigint (a larger one is a 404, not a 500)."""
-
-    regex = "[0-9]{1,18}"
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value: int) -> str:
-        return str(value)
-
-
-register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("backlog/", BacklogView.as_view(), name="api-backlog"),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "intake.similar",
     "scoring",
     "backlog",
+    "notify",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "intake.context_processors.roles",
+                "notify.context_processors.notifications",
             ],
         },
     },
@@ -314,6 +316,12 @@ SCORE_BATCH_SIZE = int(os.environ.get("SCORE_BATCH_SIZE", "2000"))
 
 # Intake says "these problems are stale" through this hook; config wires it to scoring.
 BRIDGE_STALE_NOTIFIER = "scoring.dispatch.problems_stale"
+# Intake's outbox (intake/outbox.py) says "these events were recorded" through this hook; the
+# fan-out (notify) answers. The sweep fans out whatever is still unprocessed (a lost message, a
+# broker outage), at most NOTIFY_SWEEP_BATCH events per query.
+BRIDGE_OUTBOX_NOTIFIER = "notify.dispatch.events_recorded"
+NOTIFY_SWEEP_SECONDS = float(os.environ.get("NOTIFY_SWEEP_SECONDS", "30"))
+NOTIFY_SWEEP_BATCH = int(os.environ.get("NOTIFY_SWEEP_BATCH", "200"))
 
 # Logs go to stderr (systemd's journal in production). LOG_FORMAT=json writes one JSON object a
 # line with no free text (config/logging.py); text is for a developer's terminal.
@@ -369,6 +377,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "intake.similar.tasks.similar_vectors_sweep_task",
         "schedule": SIMILAR_SWEEP_SECONDS,
         "options": {"expires": SIMILAR_SWEEP_SECONDS},
+    },
+    "sweep-outbox": {
+        "task": "notify.tasks.outbox_sweep_task",
+        "schedule": NOTIFY_SWEEP_SECONDS,
+        "options": {"expires": NOTIFY_SWEEP_SECONDS},
     },
     "sweep-stale-scores": {
         "task": "scoring.tasks.sweep_stale_task",
