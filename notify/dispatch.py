@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 import time
+from smtplib import SMTPException
 
 from django.conf import settings
 from django.db import DatabaseError
 
-from . import fanout, tasks
+from . import email, fanout, tasks
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ def events_recorded(event_ids: list[int]) -> None:
         return
     try:
         for event_id in event_ids:
-            fanout.event_fan_out(event_id=event_id)
-    except DatabaseError:
-        logger.exception("outbox: in-process fan-out failed; the sweep will retry")
+            for delivery_id in fanout.event_fan_out(event_id=event_id).emails:
+                email.email_send(delivery_id=delivery_id)
+    except (DatabaseError, SMTPException, OSError):
+        logger.exception("outbox: in-process fan-out or e-mail failed; the sweep will retry")

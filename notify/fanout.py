@@ -7,6 +7,8 @@ unique per (event, recipient). A crash before the commit leaves the event for th
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,6 +16,7 @@ from intake.models import Comment, EventType, OutboxEvent, SiteReport, User
 from intake.outbox import followers
 from intake.roles import CLINICAL, PRODUCT_MANAGERS
 
+from .email import email_deliveries_make
 from .messages import SURVEY_INVITATION, event_message
 from .models import Notification
 
@@ -49,8 +52,16 @@ def recipients(event: OutboxEvent) -> tuple[set[int], set[int]]:
     return heard, invited - {event.actor_id}
 
 
-def event_fan_out(*, event_id: int) -> list[Notification]:
-    """Fan event `event_id` out to in-app notices, once. Returns the notices made now ([] if done before)."""
+@dataclass(frozen=True)
+class FanOut:
+    notices: int = 0  # in-app notices made now
+    emails: list[int] = field(default_factory=list)  # e-mails to send after commit (notify.email.email_send)
+
+
+def event_fan_out(*, event_id: int, email: bool = True) -> FanOut:
+    """Fan event `event_id` out to in-app notices and e-mail rows, once (FanOut() if done before).
+
+    `email=False` makes no e-mail (the demo's history)."""
     with transaction.atomic():
         event = (
             OutboxEvent.objects.select_for_update(skip_locked=True, of=("self",))
@@ -59,7 +70,7 @@ def event_fan_out(*, event_id: int) -> list[Notification]:
             .first()
         )
         if event is None:
-            return []
+            return FanOut()
         comment_body = ""
         if event.event == EventType.COMMENT_ADDED:
             comment_body = (
@@ -79,9 +90,10 @@ def event_fan_out(*, event_id: int) -> list[Notification]:
             ],
             ignore_conflicts=True,
         )
+        emails = email_deliveries_make(event) if email else []
         event.processed_at = timezone.now()
         event.save(update_fields=["processed_at"])
-    return made
+    return FanOut(notices=len(made), emails=emails)
 
 
 def unprocessed_event_ids(*, limit: int) -> list[int]:

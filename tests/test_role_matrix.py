@@ -15,7 +15,7 @@ from backlog.models import Outcome, TriageAudit
 from intake.auth.models import ApiToken
 from intake.auth.services import api_token_issue
 from intake.models import EventType, Evidence, Follow, OutboxEvent, Problem, Role, Site, SiteReport, Status
-from notify.models import Notification
+from notify.models import Notification, Preference
 from scoring.models import RerankJob, ScoringPolicy
 from tests.factories import ProblemFactory, SiteReportFactory
 
@@ -130,6 +130,14 @@ def cases(world) -> dict[str, Case]:
         "notifications read": Case("post", "/api/v1/notifications/read/", {"all": True}, EVERYONE, 200),
         "follow": Case("post", f"/api/v1/problems/{target.pk}/follow/", None, EVERYONE, 200),
         "unfollow": Case("delete", f"/api/v1/problems/{fresh.pk}/follow/", None, EVERYONE, 200),
+        "preferences": Case("get", "/api/v1/me/preferences/", None, EVERYONE, 200, writes=False),
+        "preferences change": Case(
+            "put",
+            "/api/v1/me/preferences/",
+            {"email": {e: False for e in EventType.values}, "digest": "weekly"},
+            EVERYONE,
+            200,
+        ),
     }
 
 
@@ -158,6 +166,8 @@ CASE_NAMES = [
     "notifications read",
     "follow",
     "unfollow",
+    "preferences",
+    "preferences change",
 ]
 
 
@@ -198,6 +208,7 @@ def fingerprint():
         ApiToken.objects.count(),
         Notification.objects.filter(read_at__isnull=True).count(),
         list(Follow.objects.order_by("id").values_list("user_id", "following")),
+        list(Preference.objects.order_by("id").values_list("user_id", "digest")),
     )
 
 
