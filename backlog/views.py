@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +25,7 @@ from intake.evidence_kinds import KINDS
 from intake.forms import SiteReportForm, apply_refusal
 from intake.models import ALLOWED_MOVES, DELIVERED_STATUSES, EvidenceKind, Problem, Status, VersionConflict
 from intake.outbox import is_following
-from intake.roles import Action, allowed_moves, evidence_action, may, require
+from intake.roles import EDIT_REFUSAL, Action, allowed_moves, evidence_action, may, may_edit, require
 from intake.services import evidence_add, site_report_upsert
 from scoring.selectors import policy_current
 
@@ -35,13 +35,14 @@ from .forms import (
     EvidenceForm,
     MergeForm,
     OutcomeForm,
+    ProblemEditForm,
     TriageForm,
 )
 from .selectors.listing import backlog_fitting_count, backlog_page_rows, problems_of_user, safety_lane
 from .selectors.network import network_matrix
 from .selectors.outcomes import delivered_problems, outcome_summaries
 from .selectors.problem import problem_page
-from .services import outcome_answer, problem_merge, problem_triage
+from .services import outcome_answer, problem_edit, problem_merge, problem_triage
 
 PAGE_SIZE = 50
 FORM_ERROR = 422
@@ -109,6 +110,36 @@ def _triage_form(problem: Problem, user, data=None) -> TriageForm:
     return form
 
 
+def _edit_form(problem: Problem, data=None) -> ProblemEditForm:
+    fields = ("title", "statement", "workflow_area", "affected_roles", "proposed_solution")
+    initial = {"version": problem.version, **{field: getattr(problem, field) for field in fields}}
+    return ProblemEditForm(data, initial=initial, auto_id="edit_%s")
+
+
+@login_required
+@require_POST
+def problem_edit_view(request, pk: int):
+    problem = get_object_or_404(Problem, pk=pk)
+    if not may_edit(request.user, problem):
+        raise PermissionDenied(EDIT_REFUSAL)
+    form = _edit_form(problem, request.POST)
+    if form.is_valid():
+        try:
+            was = problem.status
+            problem = problem_edit(problem_id=pk, editor=request.user, **form.service_kwargs())
+        except VersionConflict as conflict:
+            form.add_error(None, str(conflict))
+        except ValidationError as error:
+            apply_refusal(form, error)
+        else:
+            note = "Your changes are saved."
+            if was == Status.NEEDS_INFO and problem.status == Status.NEW:
+                note += " The problem is back with the product managers."
+            messages.success(request, note)
+            return _back_to_problem(pk, "statement")
+    return _render_problem(request, pk, edit=form)
+
+
 def _me_too_initial(user, page) -> dict:
     home = user.home_site
     initial = {"site": home.code if home else None}
@@ -126,8 +157,10 @@ def _problem_context(request: HttpRequest, pk: int, bound: dict) -> dict:
     detail, user = page.detail, request.user
     problem = detail.problem
     forms: dict = {}
+    if may_edit(user, problem):
+        forms["edit"] = _edit_form(problem)
     if problem.status != Status.MERGED:
-        if may(user, Action.REPORT):
+        if may(user, Action.REPORT) and problem.reports_closed_because() is None:
             forms["me_too"] = SiteReportForm(initial=_me_too_initial(user, page), auto_id="report_%s")
         forms["evidence"] = EvidenceForm(kinds=_evidence_kinds(user), auto_id="evidence_%s")
         if may(user, Action.TRIAGE):
@@ -156,6 +189,7 @@ def _problem_context(request: HttpRequest, pk: int, bound: dict) -> dict:
         "priority_chart": line_chart([h.priority for h in history], fmt="{:.1f}"),
         "forms": forms,
         "following": is_following(user, problem.pk),
+        "reports_closed": problem.reports_closed_because() if may(user, Action.REPORT) else None,
     }
 
 
@@ -166,6 +200,7 @@ FORM_SECTIONS = {
     "triage": "triage",
     "merge": "merge",
     "outcome": "outcomes",
+    "edit": "edit",
 }
 
 

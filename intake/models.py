@@ -136,9 +136,11 @@ ALLOWED_MOVES: dict[str, tuple[str, ...]] = {
     Status.IN_PROGRESS: (Status.DELIVERED, Status.PLANNED),
     Status.DELIVERED: (Status.MEASURED,),
     Status.MEASURED: (),
-    Status.DECLINED: (),
+    Status.DECLINED: (Status.NEW,),  # reopen, with a reason
     Status.MERGED: (),
 }
+# While a problem is here, its submitter may edit its text (product.md §12).
+SUBMITTER_EDITABLE_STATUSES = (Status.NEW, Status.NEEDS_INFO)
 
 TITLE_MAX = 120
 STATEMENT_MAX = 5000
@@ -211,6 +213,22 @@ class Problem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def reports_closed_because(self) -> str | None:
+        """Why "this happens at my site too" is refused now (a closed problem), or None."""
+        if self.status == Status.MERGED:
+            return f"This problem was merged into #{self.merged_into_id}; add to that one instead."
+        if self.status == Status.DECLINED:
+            return (
+                f"This problem was declined ({self.decline_reason}), so a report would not bring it back. "
+                "Comment on it to ask a product manager to reopen it, or report a new problem if yours differs."
+            )
+        if self.status in DELIVERED_STATUSES:
+            return (
+                "This problem was delivered: tell us whether the change helped with the outcome survey. "
+                "If the problem still happens, report it as a new problem."
+            )
+        return None
 
 
 @dataclass

@@ -22,7 +22,7 @@ from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
 
-from .models import ALLOWED_MOVES, EvidenceKind, Role, Status, User
+from .models import ALLOWED_MOVES, SUBMITTER_EDITABLE_STATUSES, EvidenceKind, Problem, Role, Status, User
 
 CLINICAL = frozenset({Role.CLINICIAN, Role.INFORMATICS, Role.PRODUCT_MANAGER})
 MEASURERS = frozenset({Role.INFORMATICS, Role.PRODUCT_MANAGER})
@@ -142,6 +142,8 @@ def may_move(user: User | None, *, from_status: str, to_status: str) -> bool:
         return False
     if to_status == Status.DECLINED:
         return may(user, Action.DECLINE)
+    if from_status == Status.DECLINED:
+        return may(user, Action.REOPEN)
     if (from_status, to_status) in DELIVERY_MOVES and may(user, Action.MOVE_DELIVERY):
         return True
     return may(user, Action.MOVE_ANY_STATUS)
@@ -150,3 +152,17 @@ def may_move(user: User | None, *, from_status: str, to_status: str) -> bool:
 def allowed_moves(user: User | None, status: str) -> list[str]:
     """The statuses `user` may move a problem to from `status`, in the state machine's order."""
     return [target for target in ALLOWED_MOVES[status] if may_move(user, from_status=status, to_status=target)]
+
+
+EDIT_REFUSAL = "Only the problem's submitter may edit it."
+
+
+def may_edit(user: User | None, problem: Problem) -> bool:
+    """The submitter edits their problem's text while it is new or needs info (product.md §12)."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.pk == problem.submitted_by_id
+        and problem.status in SUBMITTER_EDITABLE_STATUSES
+    )

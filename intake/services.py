@@ -13,8 +13,6 @@ from django.db import IntegrityError, transaction
 
 from .evidence_kinds import KINDS
 from .models import (
-    Comment,
-    EventType,
     Evidence,
     Follow,
     Problem,
@@ -24,7 +22,6 @@ from .models import (
     User,
 )
 from .numbers import ReportValues
-from .outbox import event_record
 from .phi import phi_screen_fields
 from .roles import Action, evidence_action, require
 from .similar.services import search_entries_write
@@ -75,9 +72,14 @@ def site_update(*, site: Site, **changes) -> Site:
 
 def _refuse_if_closed_for_input(problem: Problem) -> None:
     if problem.status == Status.MERGED:
-        raise ValidationError(
-            {"non_field_errors": [f"This problem was merged into #{problem.merged_into_id}; add to that one instead."]}
-        )
+        raise ValidationError({"non_field_errors": [problem.reports_closed_because()]})
+
+
+def _refuse_report_if_closed(problem: Problem) -> None:
+    """A "me too" on a declined, delivered or merged problem says what that means instead of counting."""
+    because = problem.reports_closed_because()
+    if because:
+        raise ValidationError({"non_field_errors": [because]})
 
 
 @transaction.atomic
@@ -124,7 +126,7 @@ def site_report_upsert(
 ) -> tuple[SiteReport, bool]:
     """Add or replace `reporter`'s report of `problem` at `site`. Returns (report, created)."""
     require(reporter, Action.REPORT)
-    _refuse_if_closed_for_input(problem)
+    _refuse_report_if_closed(problem)
     for attempt in range(2):
         try:
             with transaction.atomic():
@@ -166,17 +168,6 @@ def evidence_add(
     if KINDS[kind].scored:
         problems_mark_stale(problem_ids=[problem.pk])
     return evidence
-
-
-@transaction.atomic
-def comment_add(*, problem: Problem, author: User, body: str) -> Comment:
-    """A comment on `problem`; its followers hear of it (product.md §12)."""
-    require(author, Action.COMMENT)
-    _refuse_if_closed_for_input(problem)
-    phi_screen_fields({"body": body})
-    comment = Comment.objects.create(problem=problem, author=author, body=body.strip())
-    event_record(event=EventType.COMMENT_ADDED, problem=problem, actor=author, data={"comment": comment.pk})
-    return comment
 
 
 @transaction.atomic

@@ -131,6 +131,11 @@ class ProblemOut(serializers.Serializer):
     safety_details = serializers.CharField(source="problem.safety_details", allow_blank=True)
     proposed_solution = serializers.CharField(source="problem.proposed_solution", allow_blank=True)
     decline_reason = serializers.CharField(source="problem.decline_reason", allow_blank=True)
+    needs_info_question = serializers.CharField(
+        source="problem.needs_info_question",
+        allow_blank=True,
+        help_text="What the product manager asked when moving it to needs_info (kept after the answer).",
+    )
     external_ref = serializers.CharField(source="problem.external_ref", allow_blank=True)
     merged_into = serializers.IntegerField(source="problem.merged_into_id", allow_null=True)
     merged_from = serializers.SerializerMethodField(help_text="Ids of the problems merged into this one.")
@@ -328,6 +333,31 @@ class ProblemChangeIn(StrictSerializer):
     )
     external_ref = serializers.CharField(
         max_length=64, required=False, allow_blank=True, help_text="e.g. a Jira key such as IT-1234."
+    )
+    question = serializers.CharField(
+        max_length=NOTE_MAX,
+        required=False,
+        allow_blank=True,
+        help_text="Required when moving to needs_info: what you need to know; the followers read it.",
+    )
+    reason = serializers.CharField(
+        max_length=NOTE_MAX,
+        required=False,
+        allow_blank=True,
+        help_text="Required when reopening a declined problem (declined → new).",
+    )
+    # The submitter's edit (new or needs_info only; not together with a triage change).
+    title = serializers.CharField(max_length=TITLE_MAX, required=False, help_text="Submitter's edit.")
+    statement = serializers.CharField(max_length=STATEMENT_MAX, required=False, help_text="Submitter's edit.")
+    proposed_solution = serializers.CharField(
+        max_length=SOLUTION_MAX, required=False, allow_blank=True, help_text="Submitter's edit."
+    )
+    workflow_area = serializers.ChoiceField(WorkflowArea.choices, required=False, help_text="Submitter's edit.")
+    affected_roles = serializers.ListField(
+        child=serializers.ChoiceField(AffectedRole.choices),
+        required=False,
+        max_length=len(AffectedRole.choices),
+        help_text="Submitter's edit.",
     )
 
 

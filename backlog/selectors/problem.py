@@ -72,6 +72,13 @@ def problem_detail(problem_id: int) -> ProblemDetail:
 AUDIT_FIELD_LABELS = {
     "status": "Status",
     "decline_reason": "Decline reason",
+    "needs_info_question": "Question",
+    "reopen_reason": "Reopen reason",
+    "title": "Title",
+    "statement": "What happens",
+    "proposed_solution": "Idea",
+    "workflow_area": "Workflow area",
+    "affected_roles": "Who it slows down",
     "effort_weeks": "Effort (weeks)",
     "external_ref": "External reference",
     "merged_into_id": "Merged into",
@@ -85,6 +92,8 @@ def _audit_value(field: str, value) -> str:
         return Status(value).label
     if field == "merged_into_id":
         return f"#{value}"
+    if isinstance(value, list):
+        return ", ".join(value) or "—"
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

@@ -270,8 +270,8 @@ class DemoLoader:
             self._move(key, pm, status=Status.TRIAGED)
             if effort is not None:
                 self._move(key, itlead, effort_weeks=effort)
-        for key in demo_data.NEEDS_INFO:
-            self._move(key, pm, status=Status.NEEDS_INFO)
+        for key, question in demo_data.NEEDS_INFO.items():
+            self._move(key, pm, status=Status.NEEDS_INFO, question=question)
         delivery = [
             *((key, ref, effort, None) for key, (ref, effort) in demo_data.PLANNED.items()),
             *((key, ref, effort, Status.IN_PROGRESS) for key, (ref, effort) in demo_data.IN_PROGRESS.items()),
