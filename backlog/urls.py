@@ -11,6 +11,7 @@ urlpatterns = [
     path("problems/<int:pk>/site-reports/", views.site_report_add, name="problem-site-report"),
     path("problems/<int:pk>/evidence/", views.evidence_add_view, name="problem-evidence"),
     path("problems/<int:pk>/evidence/fields/", views.evidence_fields, name="problem-evidence-fields"),
+    path("problems/<int:pk>/comments/", views.comment_view, name="problem-comment"),
     path("problems/<int:pk>/edit/", views.problem_edit_view, name="problem-edit"),
     path("problems/<int:pk>/triage/", views.triage_view, name="problem-triage"),
     path("problems/<int:pk>/merge/", views.merge_view, name="problem-merge"),

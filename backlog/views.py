@@ -32,6 +32,7 @@ from scoring.selectors import policy_current
 from .charts import line_chart, score_bars
 from .forms import (
     BacklogFilterForm,
+    CommentForm,
     EvidenceForm,
     MergeForm,
     OutcomeForm,
@@ -42,7 +43,7 @@ from .selectors.listing import backlog_fitting_count, backlog_page_rows, problem
 from .selectors.network import network_matrix
 from .selectors.outcomes import delivered_problems, outcome_summaries
 from .selectors.problem import problem_page
-from .services import outcome_answer, problem_edit, problem_merge, problem_triage
+from .services import comment_add, outcome_answer, problem_edit, problem_merge, problem_triage
 
 PAGE_SIZE = 50
 FORM_ERROR = 422
@@ -140,6 +141,23 @@ def problem_edit_view(request, pk: int):
     return _render_problem(request, pk, edit=form)
 
 
+@login_required
+@require_POST
+def comment_view(request, pk: int):
+    require(request.user, Action.COMMENT)
+    get_object_or_404(Problem, pk=pk)
+    form = CommentForm(request.POST, auto_id="comment_%s")
+    if form.is_valid():
+        try:
+            comment_add(problem_id=pk, author=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            apply_refusal(form, error)
+        else:
+            messages.success(request, "Your comment is posted; the problem's followers are told.")
+            return _back_to_problem(pk, "discussion")
+    return _render_problem(request, pk, comment=form)
+
+
 def _me_too_initial(user, page) -> dict:
     home = user.home_site
     initial = {"site": home.code if home else None}
@@ -160,6 +178,8 @@ def _problem_context(request: HttpRequest, pk: int, bound: dict) -> dict:
     if may_edit(user, problem):
         forms["edit"] = _edit_form(problem)
     if problem.status != Status.MERGED:
+        if may(user, Action.COMMENT):
+            forms["comment"] = CommentForm(auto_id="comment_%s")
         if may(user, Action.REPORT) and problem.reports_closed_because() is None:
             forms["me_too"] = SiteReportForm(initial=_me_too_initial(user, page), auto_id="report_%s")
         forms["evidence"] = EvidenceForm(kinds=_evidence_kinds(user), auto_id="evidence_%s")
@@ -201,6 +221,7 @@ FORM_SECTIONS = {
     "merge": "merge",
     "outcome": "outcomes",
     "edit": "edit",
+    "comment": "discussion",
 }
 
 

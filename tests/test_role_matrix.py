@@ -14,7 +14,7 @@ from drf_spectacular.generators import SchemaGenerator
 from backlog.models import Outcome, TriageAudit
 from intake.auth.models import ApiToken
 from intake.auth.services import api_token_issue
-from intake.models import EventType, Evidence, Follow, OutboxEvent, Problem, Role, Site, SiteReport, Status
+from intake.models import Comment, EventType, Evidence, Follow, OutboxEvent, Problem, Role, Site, SiteReport, Status
 from notify.models import Notification, Preference
 from scoring.models import RerankJob, ScoringPolicy
 from tests.factories import ProblemFactory, SiteReportFactory
@@ -130,6 +130,7 @@ def cases(world) -> dict[str, Case]:
         "notifications read": Case("post", "/api/v1/notifications/read/", {"all": True}, EVERYONE, 200),
         "follow": Case("post", f"/api/v1/problems/{target.pk}/follow/", None, EVERYONE, 200),
         "unfollow": Case("delete", f"/api/v1/problems/{fresh.pk}/follow/", None, EVERYONE, 200),
+        "comment": Case("post", f"/api/v1/problems/{fresh.pk}/comments/", {"body": "Same here."}, EVERYONE, 201),
         "preferences": Case("get", "/api/v1/me/preferences/", None, EVERYONE, 200, writes=False),
         "preferences change": Case(
             "put",
@@ -168,6 +169,7 @@ CASE_NAMES = [
     "unfollow",
     "preferences",
     "preferences change",
+    "comment",
 ]
 
 
@@ -209,6 +211,7 @@ def fingerprint():
         Notification.objects.filter(read_at__isnull=True).count(),
         list(Follow.objects.order_by("id").values_list("user_id", "following")),
         list(Preference.objects.order_by("id").values_list("user_id", "digest")),
+        Comment.objects.count(),
     )
 
 

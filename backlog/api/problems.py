@@ -24,8 +24,10 @@ from intake.services import ReportValues, evidence_add, problem_submit, site_rep
 from intake.similar.selectors import problems_similar
 
 from ..selectors.problem import problem_detail
-from ..services import EDITABLE_FIELDS, UNSET, outcome_answer, problem_edit, problem_merge, problem_triage
+from ..services import EDITABLE_FIELDS, UNSET, comment_add, outcome_answer, problem_edit, problem_merge, problem_triage
 from .serializers import (
+    CommentIn,
+    CommentOut,
     EvidenceIn,
     EvidenceOut,
     MergeIn,
@@ -228,6 +230,28 @@ class OutcomeView(APIView):
         given.is_valid(raise_exception=True)
         outcome, created = outcome_answer(problem=problem, respondent=request.user, **given.validated_data)
         return Response(OutcomeOut(outcome).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class CommentView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="problems_comments_create",
+        summary="Comment on a problem",
+        description="Anyone logged in. `body` ≤ 5,000 characters, screened for patient information. The "
+        "problem's followers are told. The submitter's comment on a needs_info problem answers the "
+        "question: the problem goes back to new and the product managers are told.",
+        parameters=[PROBLEM_ID],
+        request=CommentIn,
+        responses={201: CommentOut, **errors(*WRITE, 404)},
+        tags=["problems"],
+    )
+    def post(self, request, pk: int):
+        get_object_or_404(Problem, pk=pk)
+        given = CommentIn(data=request.data)
+        given.is_valid(raise_exception=True)
+        comment = comment_add(problem_id=pk, author=request.user, body=given.validated_data["body"])
+        return Response(CommentOut(comment).data, status=status.HTTP_201_CREATED)
 
 
 class SimilarPageOut(serializers.Serializer):

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from api.fields import ID_MAX, INT32_MAX, RangeField, SiteCodeField, StrictSerializer, UsernameField
 from intake.evidence_kinds import KINDS
 from intake.models import (
+    COMMENT_MAX,
     NOTE_MAX,
     SOLUTION_MAX,
     STATEMENT_MAX,
@@ -116,6 +117,16 @@ class OutcomeSummaryOut(serializers.Serializer):
         ref_name = "OutcomeSummary"
 
 
+class CommentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    author = UsernameField()
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    class Meta:
+        ref_name = "Comment"
+
+
 class ProblemOut(serializers.Serializer):
     """A problem with its score, its own and merged-in site reports and evidence, and outcomes."""
 
@@ -149,6 +160,7 @@ class ProblemOut(serializers.Serializer):
     site_reports = SiteReportOut(many=True)
     evidence = EvidenceOut(many=True)
     outcomes = OutcomeSummaryOut()
+    comments = CommentOut(many=True, help_text="The discussion, oldest first.")
 
     class Meta:
         ref_name = "Problem"
@@ -359,6 +371,13 @@ class ProblemChangeIn(StrictSerializer):
         max_length=len(AffectedRole.choices),
         help_text="Submitter's edit.",
     )
+
+
+class CommentIn(StrictSerializer):
+    body = serializers.CharField(max_length=COMMENT_MAX, help_text="Screened for patient information.")
+
+    class Meta:
+        ref_name = "CommentIn"
 
 
 class MergeIn(StrictSerializer):

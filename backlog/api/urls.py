@@ -4,6 +4,7 @@ import api.converters  # noqa: F401  (registers <id:…>)
 
 from .backlog import BacklogView
 from .problems import (
+    CommentView,
     EvidenceView,
     MergeView,
     OutcomeView,
@@ -21,5 +22,6 @@ urlpatterns = [
     path("problems/<id:pk>/site-reports/", SiteReportView.as_view(), name="api-problem-site-reports"),
     path("problems/<id:pk>/evidence/", EvidenceView.as_view(), name="api-problem-evidence"),
     path("problems/<id:pk>/merge/", MergeView.as_view(), name="api-problem-merge"),
+    path("problems/<id:pk>/comments/", CommentView.as_view(), name="api-problem-comments"),
     path("problems/<id:pk>/outcomes/", OutcomeView.as_view(), name="api-problem-outcomes"),
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from intake.evidence_kinds import KINDS, measured_replaces
-from intake.models import AffectedRole, Evidence, Problem, Site, SiteReport, Status
+from intake.models import AffectedRole, Comment, Evidence, Problem, Site, SiteReport, Status
 from intake.numbers import REPORT_NUMBERS, ReportNumber
 from scoring.engine import Score, SiteBreakdown, score
 from scoring.models import ProblemScore, ScoreHistory, ScoringPolicy
@@ -33,6 +33,7 @@ class ProblemDetail:
     history: list[ScoreHistory]
     audit: list[TriageAudit]
     merged_problems: list[Problem]
+    comments: list[Comment]
 
 
 def problem_detail(problem_id: int) -> ProblemDetail:
@@ -66,6 +67,7 @@ def problem_detail(problem_id: int) -> ProblemDetail:
         history=list(ScoreHistory.objects.filter(problem=problem).order_by("at", "id")),
         audit=list(TriageAudit.objects.filter(problem=problem).select_related("actor").order_by("-at", "-id")),
         merged_problems=merged,
+        comments=list(Comment.objects.filter(problem=problem).select_related("author").order_by("created_at", "id")),
     )
 
 
