@@ -12,8 +12,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from intake.evidence_kinds import KINDS, KindRule
-from intake.forms import SiteChoiceField, only_my_sites
-from intake.models import NOTE_MAX, EvidenceKind, Site, Status, WorkflowArea
+from intake.forms import ProblemIntakeForm, SiteChoiceField, only_my_sites
+from intake.models import COMMENT_MAX, NOTE_MAX, EvidenceKind, Site, Status, WorkflowArea
 from intake.numbers import EFFORT_WEEKS, MINUTES_SAVED_PER_SHIFT, plain, too_many_values
 from intake.phi import phi_find, phi_message
 from intake.roles import speaks_for_any_site
@@ -127,11 +127,38 @@ class TriageForm(forms.Form):
     external_ref = forms.CharField(
         label="External reference", max_length=64, required=False, help_text="e.g. a Jira key"
     )
+    question = forms.CharField(
+        label="What do you need to know?",
+        max_length=NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when moving to Needs info; the submitter and the reporters read it.",
+    )
+    reason = forms.CharField(
+        label="Why reopen it?",
+        max_length=NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required to reopen a declined problem; its followers read it.",
+    )
 
     def __init__(self, *args, current_status: str, moves: list[str], **kwargs):
         super().__init__(*args, **kwargs)
+        self.current_status = current_status
         keep = f"Keep “{Status(current_status).label}”"
         self.fields["status"].choices = [("", keep)] + [(s, Status(s).label) for s in moves]
+
+    def _offers(self, status: str, field: str) -> bool:
+        offered = any(value == status for value, _ in self.fields["status"].choices)
+        return offered or (self.is_bound and bool(self.data.get(field, "").strip()))
+
+    @property
+    def offers_question(self) -> bool:
+        return self._offers(Status.NEEDS_INFO, "question")
+
+    @property
+    def offers_reopen(self) -> bool:
+        return self.current_status == Status.DECLINED and self._offers(Status.NEW, "reason")
 
     @property
     def offers_decline(self) -> bool:
@@ -148,7 +175,33 @@ class TriageForm(forms.Form):
             "decline_reason": data["decline_reason"] or None,
             "effort_weeks": data["effort_weeks"],
             "external_ref": data["external_ref"],
+            "question": data["question"] or None,
+            "reason": data["reason"] or None,
         }
+
+
+class ProblemEditForm(forms.Form):
+    """The submitter's edit of their problem's text (new or needs info)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    title = ProblemIntakeForm.base_fields["title"]
+    statement = ProblemIntakeForm.base_fields["statement"]
+    workflow_area = ProblemIntakeForm.base_fields["workflow_area"]
+    affected_roles = ProblemIntakeForm.base_fields["affected_roles"]
+    proposed_solution = ProblemIntakeForm.base_fields["proposed_solution"]
+
+    def service_kwargs(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment",
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Everyone following the problem reads it. Leave out anything about a patient.",
+        error_messages={"required": "Write a comment."},
+    )
 
 
 class MergeForm(forms.Form):

@@ -8,28 +8,42 @@ and marks the problem stale so the scoring side re-ranks it after commit.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 
 from intake.audit.models import TRIAGE_ACTIONS, AuditAction, AuditEvent
 from intake.audit.services import audit_record
-from intake.models import ALLOWED_MOVES, DELIVERED_STATUSES, Problem, Site, Status, User, VersionConflict
+from intake.models import (
+    ALLOWED_MOVES,
+    DELIVERED_STATUSES,
+    Comment,
+    EventType,
+    Problem,
+    Site,
+    Status,
+    User,
+    VersionConflict,
+)
+from intake.outbox import event_record
 from intake.phi import phi_screen_fields
-from intake.roles import Action, allowed_moves, require, require_outcome_at
+from intake.roles import EDIT_REFUSAL, Action, allowed_moves, may_edit, require, require_outcome_at
 from intake.selectors import problem_site_ids
+from intake.similar.services import search_entries_write
 from intake.stale import problems_mark_stale
 
 from .models import DuplicateDismissal, Outcome
 from .selectors.duplicates import merge_record
 
 OUTCOME_ANSWER_FIELDS = ("better_care", "less_frustrated", "more_confident", "minutes_saved_per_shift")
-TRIAGE_FIELDS = ("status", "decline_reason", "effort_weeks", "external_ref")
+TRIAGE_FIELDS = ("status", "decline_reason", "needs_info_question", "effort_weeks", "external_ref")
+# What a submitter may edit while the problem is new or needs info (product.md §12).
+EDITABLE_FIELDS = ("title", "statement", "proposed_solution", "workflow_area", "affected_roles")
 UNSET = object()
 
 
-def _snapshot(problem: Problem) -> dict:
-    return {field: getattr(problem, field) for field in (*TRIAGE_FIELDS, "merged_into_id", "version")}
+def _snapshot(problem: Problem, extra: tuple[str, ...] = ()) -> dict:
+    return {field: getattr(problem, field) for field in (*TRIAGE_FIELDS, *extra, "merged_into_id", "version")}
 
 
 def _lock(problem_ids: list[int]) -> dict[int, Problem]:
@@ -54,13 +68,21 @@ def _audit(problem: Problem, *, actor: User, action: AuditAction, before: dict, 
 
 
 def _save_with_audit(
-    problem: Problem, *, actor: User, action: AuditAction, before: dict, fields: list[str], noted: dict | None = None
+    problem: Problem,
+    *,
+    actor: User,
+    action: AuditAction,
+    before: dict,
+    fields: list[str],
+    extra: tuple[str, ...] = (),
+    noted: dict | None = None,
 ) -> Problem:
-    """Save the triage fields, bump the version, and audit before → after (plus `noted` facts of the action)."""
+    """Save the fields, bump the version, and audit before → after (the triage fields, `extra` ones,
+    and `noted` facts of the action)."""
     problem.version = F("version") + 1
     problem.save(update_fields=[*fields, "version", "updated_at"])
     problem.refresh_from_db()
-    _audit(problem, actor=actor, action=action, before=before, after=_snapshot(problem) | (noted or {}))
+    _audit(problem, actor=actor, action=action, before=before, after=_snapshot(problem, extra) | (noted or {}))
     return problem
 
 
@@ -74,8 +96,13 @@ def problem_triage(
     decline_reason: str | None = None,
     effort_weeks=UNSET,
     external_ref: str | None = None,
+    question: str | None = None,
+    reason: str | None = None,
 ) -> Problem:
-    """Change status / effort / external reference, as one audited, version-checked write."""
+    """Change status / effort / external reference, as one audited, version-checked write.
+
+    Moving to needs_info takes the `question` the followers are asked; reopening a declined problem
+    (declined → new) takes the `reason`."""
     require(actor, Action.TRIAGE)
     if decline_reason is not None:
         require(actor, Action.DECLINE)
@@ -96,11 +123,22 @@ def problem_triage(
             errors["status"] = [f"Cannot move from {problem.status} to {status}. Allowed: {allowed_text}."]
         elif status == Status.DECLINED and not (decline_reason or "").strip():
             errors["decline_reason"] = ["Say why the problem is declined."]
+        elif status == Status.NEEDS_INFO and not (question or "").strip():
+            errors["question"] = ["Ask what you need to know: the submitter and the reporters read it."]
+        elif problem.status == Status.DECLINED and not (reason or "").strip():
+            errors["reason"] = ["Say why the problem is reopened."]
         else:
+            reopened = problem.status == Status.DECLINED
             problem.status = status
             changed.append("status")
             if status == Status.DECLINED:
                 problem.decline_reason = decline_reason.strip()
+                changed.append("decline_reason")
+            if status == Status.NEEDS_INFO:
+                problem.needs_info_question = question.strip()
+                changed.append("needs_info_question")
+            if reopened:
+                problem.decline_reason = ""
                 changed.append("decline_reason")
     elif decline_reason is not None and problem.status == Status.DECLINED and decline_reason.strip():
         problem.decline_reason = decline_reason.strip()
@@ -118,16 +156,41 @@ def problem_triage(
 
     if errors:
         raise ValidationError(errors)
-    phi_screen_fields(
-        {name: text for name, text in (("decline_reason", decline_reason), ("external_ref", external_ref)) if text},
-        labels={"external_ref": "External reference"},
+    texts = (
+        ("decline_reason", decline_reason),
+        ("external_ref", external_ref),
+        ("question", question),
+        ("reason", reason),
     )
+    phi_screen_fields({name: text for name, text in texts if text}, labels={"external_ref": "External reference"})
     if not changed:
         return problem
-    problem = _save_with_audit(problem, actor=actor, action=AuditAction.TRIAGE, before=before, fields=changed)
+    reopen_reason = reason.strip() if before["status"] == Status.DECLINED and "status" in changed else None
+    problem = _save_with_audit(
+        problem,
+        actor=actor,
+        action=AuditAction.REOPEN if reopen_reason else AuditAction.TRIAGE,
+        before=before,
+        fields=changed,
+        noted={"reopen_reason": reopen_reason} if reopen_reason else None,
+    )
     if "status" in changed or "effort_weeks" in changed:
         problems_mark_stale(problem_ids=[problem.pk])
+    if "status" in changed:
+        extra = {"reason": reopen_reason} if reopen_reason else {}
+        if problem.status == Status.NEEDS_INFO:
+            extra["question"] = problem.needs_info_question
+        _status_event(problem, actor=actor, before=before["status"], **extra)
     return problem
+
+
+def _status_event(problem: Problem, *, actor: User, before: str, **extra) -> None:
+    """The outbox row of a status move: `delivered` (which invites an outcome survey) or `status_changed`."""
+    data = {"from": before, "to": problem.status, **extra}
+    if problem.status == Status.DECLINED:
+        data["reason"] = problem.decline_reason
+    event = EventType.DELIVERED if problem.status == Status.DELIVERED else EventType.STATUS_CHANGED
+    event_record(event=event, problem=problem, actor=actor, data=data)
 
 
 @transaction.atomic
@@ -175,6 +238,9 @@ def problem_merge(*, problem_id: int, into_id: int, actor: User, version: int | 
         after={"merged_from_id": source.pk},
     )
     problems_mark_stale(problem_ids=[source.pk, target.pk])
+    event_record(
+        event=EventType.MERGED, problem=source, actor=actor, data={"from": before["status"], "into": target.pk}
+    )
     return source
 
 
@@ -307,3 +373,82 @@ def outcome_answer(
 
 def _outcome_state(outcome: Outcome) -> dict:
     return {"site": outcome.site.code, **{name: getattr(outcome, name) for name in OUTCOME_ANSWER_FIELDS}}
+
+
+def _answered(
+    problem: Problem, *, actor: User, action: AuditAction, before: dict, fields: list[str], extra=()
+) -> Problem:
+    """Save the submitter's edit or comment; on a needs_info problem it is the answer: back to new,
+    and the product managers hear of it."""
+    answering = problem.status == Status.NEEDS_INFO
+    if answering:
+        problem.status = Status.NEW
+        fields = [*fields, "status"]
+    if fields:
+        problem = _save_with_audit(problem, actor=actor, action=action, before=before, fields=fields, extra=extra)
+    if answering:
+        _status_event(problem, actor=actor, before=Status.NEEDS_INFO, answered=True)
+    return problem
+
+
+@transaction.atomic
+def problem_edit(*, problem_id: int, editor: User, version: int | None, **changes) -> Problem:
+    """The submitter edits the text of their problem while it is new or needs info (product.md §12).
+
+    Only EDITABLE_FIELDS; PHI-screened; on a needs_info problem the edit is the answer (back to new)."""
+    problem = _lock([problem_id]).get(problem_id)
+    if problem is None:
+        raise Problem.DoesNotExist(problem_id)
+    if problem.submitted_by_id != editor.pk or not editor.is_active:
+        raise PermissionDenied(EDIT_REFUSAL)
+    if not may_edit(editor, problem):
+        raise ValidationError(
+            {
+                "non_field_errors": [
+                    f"A problem can be edited while it is new or needs info; this one is {problem.status}."
+                ]
+            }
+        )
+    _check_version(problem, version)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({field: ["The submitter may not change this field."] for field in sorted(unknown)})
+    phi_screen_fields({f: changes[f] for f in ("title", "statement", "proposed_solution") if changes.get(f)})
+    before = _snapshot(problem, EDITABLE_FIELDS)
+    changed = []
+    for field, value in changes.items():
+        value = sorted(set(value)) if field == "affected_roles" else value.strip() if isinstance(value, str) else value
+        if value != getattr(problem, field):
+            setattr(problem, field, value)
+            changed.append(field)
+    if not changed:
+        return problem
+    problem = _answered(
+        problem, actor=editor, action=AuditAction.SUBMITTER_EDIT, before=before, fields=changed, extra=EDITABLE_FIELDS
+    )
+    if {"title", "statement"} & set(changed):
+        search_entries_write(problem_ids=[problem.pk])
+    return problem
+
+
+@transaction.atomic
+def comment_add(*, problem_id: int, author: User, body: str) -> Comment:
+    """A comment on a problem; its followers hear of it (product.md §12). The submitter's comment on a
+    needs_info problem answers the question: the problem goes back to new."""
+    require(author, Action.COMMENT)
+    problem = _lock([problem_id]).get(problem_id)
+    if problem is None:
+        raise Problem.DoesNotExist(problem_id)
+    if problem.status == Status.MERGED:
+        raise ValidationError({"non_field_errors": [problem.reports_closed_because()]})
+    phi_screen_fields({"body": body})
+    if not body.strip():
+        raise ValidationError({"body": ["Write a comment."]})
+    comment = Comment.objects.create(problem=problem, author=author, body=body.strip())
+    audit_record(
+        action=AuditAction.COMMENT_ADD, actor=author, problem=problem, target=comment, after={"body": comment.body}
+    )
+    event_record(event=EventType.COMMENT_ADDED, problem=problem, actor=author, data={"comment": comment.pk})
+    if problem.status == Status.NEEDS_INFO and problem.submitted_by_id == author.pk:
+        _answered(problem, actor=author, action=AuditAction.NEEDS_INFO_ANSWER, before=_snapshot(problem), fields=[])
+    return comment

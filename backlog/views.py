@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +25,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from intake.evidence_kinds import KINDS
 from intake.forms import SiteReportForm, apply_refusal
 from intake.models import ALLOWED_MOVES, DELIVERED_STATUSES, EvidenceKind, Problem, Status, VersionConflict
-from intake.roles import Action, allowed_moves, evidence_action, may, require
+from intake.outbox import is_following
+from intake.roles import EDIT_REFUSAL, Action, allowed_moves, evidence_action, may, may_edit, require
 from intake.selectors import administrators, problem_site_ids
 from intake.services import evidence_add, site_report_upsert
 from intake.similar.selectors import Similar, problems_similar
@@ -36,11 +37,13 @@ from .charts import line_chart, score_bars
 from .duplicates import duplicate_pairs_refresh
 from .forms import (
     BacklogFilterForm,
+    CommentForm,
     DismissForm,
     EvidenceForm,
     MergeForm,
     MergeSearchForm,
     OutcomeForm,
+    ProblemEditForm,
     TriageForm,
     UnmergeForm,
 )
@@ -55,7 +58,15 @@ from .selectors.listing import backlog_fitting_count, backlog_page_rows, problem
 from .selectors.network import network_matrix
 from .selectors.outcomes import delivered_problems, outcome_of, outcome_summaries
 from .selectors.problem import problem_page
-from .services import duplicate_dismiss, outcome_answer, problem_merge, problem_triage, problem_unmerge
+from .services import (
+    comment_add,
+    duplicate_dismiss,
+    outcome_answer,
+    problem_edit,
+    problem_merge,
+    problem_triage,
+    problem_unmerge,
+)
 
 PAGE_SIZE = 50
 DUPLICATES_PAGE_SIZE = 20
@@ -130,6 +141,53 @@ def _triage_form(problem: Problem, user, data=None) -> TriageForm:
     return form
 
 
+def _edit_form(problem: Problem, data=None) -> ProblemEditForm:
+    fields = ("title", "statement", "workflow_area", "affected_roles", "proposed_solution")
+    initial = {"version": problem.version, **{field: getattr(problem, field) for field in fields}}
+    return ProblemEditForm(data, initial=initial, auto_id="edit_%s")
+
+
+@login_required
+@require_POST
+def problem_edit_view(request, pk: int):
+    problem = get_object_or_404(Problem, pk=pk)
+    if not may_edit(request.user, problem):
+        raise PermissionDenied(EDIT_REFUSAL)
+    form = _edit_form(problem, request.POST)
+    if form.is_valid():
+        try:
+            was = problem.status
+            problem = problem_edit(problem_id=pk, editor=request.user, **form.service_kwargs())
+        except VersionConflict as conflict:
+            form.add_error(None, str(conflict))
+        except ValidationError as error:
+            apply_refusal(form, error)
+        else:
+            note = "Your changes are saved."
+            if was == Status.NEEDS_INFO and problem.status == Status.NEW:
+                note += " The problem is back with the product managers."
+            messages.success(request, note)
+            return _back_to_problem(pk, "statement")
+    return _render_problem(request, pk, edit=form)
+
+
+@login_required
+@require_POST
+def comment_view(request, pk: int):
+    require(request.user, Action.COMMENT)
+    get_object_or_404(Problem, pk=pk)
+    form = CommentForm(request.POST, auto_id="comment_%s")
+    if form.is_valid():
+        try:
+            comment_add(problem_id=pk, author=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            apply_refusal(form, error)
+        else:
+            messages.success(request, "Your comment is posted; the problem's followers are told.")
+            return _back_to_problem(pk, "discussion")
+    return _render_problem(request, pk, comment=form)
+
+
 def _me_too_initial(user, page) -> dict:
     home = user.home_site
     initial = {"site": home.code if home else None}
@@ -148,8 +206,12 @@ def _problem_context(request: HttpRequest, pk: int, bound: dict) -> dict:
     problem = detail.problem
     forms: dict = {}
     mine = None
+    if may_edit(user, problem):
+        forms["edit"] = _edit_form(problem)
     if problem.status != Status.MERGED:
-        if may(user, Action.REPORT):
+        if may(user, Action.COMMENT):
+            forms["comment"] = CommentForm(auto_id="comment_%s")
+        if may(user, Action.REPORT) and problem.reports_closed_because() is None:
             forms["me_too"] = SiteReportForm(initial=_me_too_initial(user, page), user=user, auto_id="report_%s")
         forms["evidence"] = EvidenceForm(kinds=_evidence_kinds(user), auto_id="evidence_%s")
         if may(user, Action.TRIAGE):
@@ -191,6 +253,8 @@ def _problem_context(request: HttpRequest, pk: int, bound: dict) -> dict:
         "score_poll": _next_poll(request),
         "score_poll_seconds": SCORE_POLL_SECONDS,
         "can_unmerge": problem.status == Status.MERGED and may(user, Action.UNMERGE),
+        "following": is_following(user, problem.pk),
+        "reports_closed": problem.reports_closed_because() if may(user, Action.REPORT) else None,
     }
 
 
@@ -210,6 +274,8 @@ FORM_SECTIONS = {
     "triage": "triage",
     "merge": "merge",
     "outcome": "outcomes",
+    "edit": "edit",
+    "comment": "discussion",
 }
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("v1/", include("api.urls")),
     path("v1/", include("scoring.api.urls")),
     path("v1/", include("backlog.api.urls")),
+    path("v1/", include("notify.api_urls")),
     # Anything else under /api/ is a JSON 404, not Django's HTML page (nor a slash redirect that drops a POST body).
     re_path(r"^(?P<unmatched>[\s\S]*)$", api_not_found),  # [\s\S]: a path may hold an encoded newline
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("intake.urls")),
     path("", include("backlog.urls")),
     path("", include("scoring.urls")),
+    path("", include("notify.urls")),
     path("api/", include("config.api_urls")),
 ]
 if settings.OIDC_ENABLED:

@@ -156,9 +156,11 @@ ALLOWED_MOVES: dict[str, tuple[str, ...]] = {
     Status.IN_PROGRESS: (Status.DELIVERED, Status.PLANNED),
     Status.DELIVERED: (Status.MEASURED,),
     Status.MEASURED: (),
-    Status.DECLINED: (),
+    Status.DECLINED: (Status.NEW,),  # reopen, with a reason
     Status.MERGED: (),
 }
+# While a problem is here, its submitter may edit its text (product.md §12).
+SUBMITTER_EDITABLE_STATUSES = (Status.NEW, Status.NEEDS_INFO)
 
 TITLE_MAX = 120
 STATEMENT_MAX = 5000
@@ -176,6 +178,9 @@ class Problem(models.Model):
     safety_details = models.TextField(blank=True, validators=[MaxLengthValidator(SOLUTION_MAX)])
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
     decline_reason = models.TextField(blank=True, validators=[MaxLengthValidator(NOTE_MAX)])
+    # What the product manager asked when moving the problem to needs_info (product.md §3); kept
+    # after an answer, so the page can show what was asked.
+    needs_info_question = models.TextField(blank=True, validators=[MaxLengthValidator(NOTE_MAX)])
     effort_weeks = models.FloatField(null=True, blank=True)
     external_ref = models.CharField(max_length=64, blank=True)
     submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="problems_submitted")
@@ -228,6 +233,22 @@ class Problem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def reports_closed_because(self) -> str | None:
+        """Why "this happens at my site too" is refused now (a closed problem), or None."""
+        if self.status == Status.MERGED:
+            return f"This problem was merged into #{self.merged_into_id}; add to that one instead."
+        if self.status == Status.DECLINED:
+            return (
+                f"This problem was declined ({self.decline_reason}), so a report would not bring it back. "
+                "Comment on it to ask a product manager to reopen it, or report a new problem if yours differs."
+            )
+        if self.status in DELIVERED_STATUSES:
+            return (
+                "This problem was delivered: tell us whether the change helped with the outcome survey. "
+                "If the problem still happens, report it as a new problem."
+            )
+        return None
 
 
 CONFLICT_TIME = r"H:i T \o\n j M Y"  # 14:05 UTC on 3 Dec 2026
@@ -316,6 +337,63 @@ class Evidence(models.Model):
             models.CheckConstraint(condition=reduce(or_, map(_kind_rules, KINDS.values())), name="evidence_kind_rules"),
         ]
         indexes = [models.Index(fields=["problem", "kind"], name="evidence_problem_kind_idx")]
+
+
+COMMENT_MAX = 5000
+QUESTION_MAX = 2000
+
+
+class Comment(models.Model):
+    """A discussion message on a problem (product.md §12); PHI-screened before it is stored."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="comments")
+    body = models.TextField(validators=[MaxLengthValidator(COMMENT_MAX)])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=~Q(body=""), name="comment_body_required")]
+        indexes = [models.Index(fields=["problem", "created_at"], name="comment_problem_idx")]
+
+
+class Follow(models.Model):
+    """A user's explicit choice about a problem: following it, or (following=False) not any more.
+
+    The submitter and the reporters follow without a row; a row with following=False takes them
+    off (intake.outbox.followers)."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="follows")
+    following = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["problem", "user"], name="follow_one_per_user")]
+
+
+class EventType(models.TextChoices):
+    STATUS_CHANGED = "status_changed", "Status changed"
+    MERGED = "merged", "Merged into another problem"
+    COMMENT_ADDED = "comment_added", "Comment added"
+    DELIVERED = "delivered", "Delivered"
+
+
+class OutboxEvent(models.Model):
+    """A domain event, written in the same transaction as the change it records (the
+    transactional outbox); fanned out after commit, and by the periodic sweep until `processed_at`."""
+
+    event = models.CharField(max_length=32, choices=EventType.choices)
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(event__in=EventType.values), name="outbox_event_valid")]
+        indexes = [
+            models.Index(fields=["created_at"], name="outbox_unprocessed_idx", condition=Q(processed_at__isnull=True))
+        ]
 
 
 # API tokens live with the rest of the sign-in rules (intake.auth); importing registers the model.

@@ -24,7 +24,7 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 
-from .models import ALLOWED_MOVES, EvidenceKind, Role, Site, Status, User
+from .models import ALLOWED_MOVES, SUBMITTER_EDITABLE_STATUSES, EvidenceKind, Problem, Role, Site, Status, User
 
 CLINICAL = frozenset({Role.CLINICIAN, Role.INFORMATICS, Role.PRODUCT_MANAGER})
 MEASURERS = frozenset({Role.INFORMATICS, Role.PRODUCT_MANAGER})
@@ -57,7 +57,10 @@ class Action(StrEnum):
     ESTIMATE_EFFORT = "estimate_effort"
     SET_EXTERNAL_REF = "set_external_ref"
     CHANGE_POLICY = "change_policy"
-    ADMINISTER = "administer"  # sites and users (the sites API, Django admin)
+    ADMINISTER = "administer"  # sites and users (the sites API, Django admin), webhooks
+    COMMENT = "comment"  # discuss a problem (product.md §12)
+    FOLLOW = "follow"  # follow or unfollow a problem
+    REOPEN = "reopen"  # declined → new, with a reason
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,9 @@ RULES: dict[Action, Rule] = {
     Action.SET_EXTERNAL_REF: Rule(DELIVERY, "Only {who} set the external reference."),
     Action.CHANGE_POLICY: Rule(PRODUCT_MANAGERS, "Only {who} change the scoring policy."),
     Action.ADMINISTER: Rule(frozenset({Role.ADMIN}), "Only {who} may do this."),
+    Action.COMMENT: Rule(None, "Log in to comment."),
+    Action.FOLLOW: Rule(None, "Log in to follow a problem."),
+    Action.REOPEN: Rule(PRODUCT_MANAGERS, "Only {who} reopen declined problems."),
 }
 
 # What an IT lead may move (product.md §2): planned → in_progress → delivered, in_progress → planned.
@@ -142,6 +148,8 @@ def may_move(user: User | None, *, from_status: str, to_status: str) -> bool:
         return False
     if to_status == Status.DECLINED:
         return may(user, Action.DECLINE)
+    if from_status == Status.DECLINED:
+        return may(user, Action.REOPEN)
     if (from_status, to_status) in DELIVERY_MOVES and may(user, Action.MOVE_DELIVERY):
         return True
     return may(user, Action.MOVE_ANY_STATUS)
@@ -206,3 +214,17 @@ def require_outcome_at(user: User | None, site: Site, *, affected_site_ids: Coll
         )
     if not (speaks_for_any_site(user) or works_at(user, site)):
         raise ValidationError({"site": [_works_at_refusal(user, site)]})
+
+
+EDIT_REFUSAL = "Only the problem's submitter may edit it."
+
+
+def may_edit(user: User | None, problem: Problem) -> bool:
+    """The submitter edits their problem's text while it is new or needs info (product.md §12)."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.pk == problem.submitted_by_id
+        and problem.status in SUBMITTER_EDITABLE_STATUSES
+    )

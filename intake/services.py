@@ -16,6 +16,7 @@ from .audit.services import audit_record, evidence_state, problem_state, report_
 from .evidence_kinds import KINDS
 from .models import (
     Evidence,
+    Follow,
     Problem,
     Site,
     SiteReport,
@@ -83,9 +84,14 @@ def site_update(*, site: Site, actor: User | None = None, **changes) -> Site:
 
 def _refuse_if_closed_for_input(problem: Problem) -> None:
     if problem.status == Status.MERGED:
-        raise ValidationError(
-            {"non_field_errors": [f"This problem was merged into #{problem.merged_into_id}; add to that one instead."]}
-        )
+        raise ValidationError({"non_field_errors": [problem.reports_closed_because()]})
+
+
+def _refuse_report_if_closed(problem: Problem) -> None:
+    """A "me too" on a declined, delivered or merged problem says what that means instead of counting."""
+    because = problem.reports_closed_because()
+    if because:
+        raise ValidationError({"non_field_errors": [because]})
 
 
 @transaction.atomic
@@ -139,8 +145,9 @@ def site_report_upsert(
     *, problem: Problem, site: Site, reporter: User, report: ReportValues
 ) -> tuple[SiteReport, bool]:
     """Add or replace `reporter`'s report of `problem` at `site`. Returns (report, created)."""
+    require(reporter, Action.REPORT)
+    _refuse_report_if_closed(problem)  # what a closed problem means comes before whose site it is
     require_report_at(reporter, site)
-    _refuse_if_closed_for_input(problem)
     for attempt in range(2):
         try:
             with transaction.atomic():
@@ -198,3 +205,11 @@ def evidence_add(
     if KINDS[kind].scored:
         problems_mark_stale(problem_ids=[problem.pk])
     return evidence
+
+
+@transaction.atomic
+def problem_follow(*, problem: Problem, user: User, following: bool) -> Follow:
+    """Follow `problem` (hear of its events) or stop following it, whatever made `user` a follower."""
+    require(user, Action.FOLLOW)
+    follow, _ = Follow.objects.update_or_create(problem=problem, user=user, defaults={"following": following})
+    return follow

@@ -16,7 +16,8 @@ from backlog.services import problem_merge
 from intake.audit.models import AuditAction, AuditEvent
 from intake.auth.models import ApiToken
 from intake.auth.services import api_token_issue
-from intake.models import Evidence, Problem, Role, Site, SiteReport, Status
+from intake.models import Comment, EventType, Evidence, Follow, OutboxEvent, Problem, Role, Site, SiteReport, Status
+from notify.models import Notification, Preference
 from scoring.models import RerankJob, ScoringPolicy
 from tests.factories import ProblemFactory, SiteReportFactory
 
@@ -141,6 +142,19 @@ def cases(world) -> dict[str, Case]:
         "token revoke": Case("delete", "/api/v1/auth/tokens/{mine}/", None, EVERYONE, 204),
         "audit": Case("get", "/api/v1/audit/", None, {Role.ADMIN}, 200, writes=False),
         "audit csv": Case("get", "/api/v1/audit/?format=csv", None, {Role.ADMIN}, 200, writes=False),
+        "notifications": Case("get", "/api/v1/notifications/", None, EVERYONE, 200, writes=False),
+        "notifications read": Case("post", "/api/v1/notifications/read/", {"all": True}, EVERYONE, 200),
+        "follow": Case("post", f"/api/v1/problems/{target.pk}/follow/", None, EVERYONE, 200),
+        "unfollow": Case("delete", f"/api/v1/problems/{fresh.pk}/follow/", None, EVERYONE, 200),
+        "comment": Case("post", f"/api/v1/problems/{fresh.pk}/comments/", {"body": "Same here."}, EVERYONE, 201),
+        "preferences": Case("get", "/api/v1/me/preferences/", None, EVERYONE, 200, writes=False),
+        "preferences change": Case(
+            "put",
+            "/api/v1/me/preferences/",
+            {"email": {e: False for e in EventType.values}, "digest": "weekly"},
+            EVERYONE,
+            200,
+        ),
     }
 
 
@@ -170,6 +184,13 @@ CASE_NAMES = [
     "job",
     "tokens list",
     "token revoke",
+    "notifications",
+    "notifications read",
+    "follow",
+    "unfollow",
+    "preferences",
+    "preferences change",
+    "comment",
 ]
 
 
@@ -186,9 +207,13 @@ def world(db, users, site, other_site):
     merged = problem(Status.TRIAGED, site)
     problem_merge(problem_id=merged.pk, into_id=problem(Status.NEW, other_site).pk, actor=users[Role.PRODUCT_MANAGER])
     merged.refresh_from_db()
+    fresh = problem(Status.NEW, site)
+    event = OutboxEvent.objects.create(event=EventType.COMMENT_ADDED, problem=fresh)
+    for user in users.values():  # one unread notice each, to mark read
+        Notification.objects.create(user=user, event=event, problem=fresh, message="A comment.")
     return {
         "merged": merged,
-        "fresh": problem(Status.NEW, site),
+        "fresh": fresh,
         "target": problem(Status.NEW, other_site),
         "planned": problem(Status.PLANNED, site),
         "delivered": problem(Status.DELIVERED, site),
@@ -210,6 +235,10 @@ def fingerprint():
         ScoringPolicy.objects.count(),
         RerankJob.objects.count(),
         ApiToken.objects.count(),
+        Notification.objects.filter(read_at__isnull=True).count(),
+        list(Follow.objects.order_by("id").values_list("user_id", "following")),
+        list(Preference.objects.order_by("id").values_list("user_id", "digest")),
+        Comment.objects.count(),
     )
 
 

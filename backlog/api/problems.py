@@ -7,6 +7,7 @@ call; the answer is read back through the selectors.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -25,8 +26,20 @@ from intake.similar.selectors import problems_similar
 
 from ..selectors.duplicates import DUPLICATES_LIMIT, problem_duplicates
 from ..selectors.problem import problem_detail
-from ..services import UNSET, duplicate_dismiss, outcome_answer, problem_merge, problem_triage, problem_unmerge
+from ..services import (
+    EDITABLE_FIELDS,
+    UNSET,
+    comment_add,
+    duplicate_dismiss,
+    outcome_answer,
+    problem_edit,
+    problem_merge,
+    problem_triage,
+    problem_unmerge,
+)
 from .serializers import (
+    CommentIn,
+    CommentOut,
     DismissIn,
     DismissOut,
     EvidenceIn,
@@ -83,8 +96,12 @@ class ProblemCreateView(APIView):
         return problem_response(request, problem.pk, code=status.HTTP_201_CREATED, headers={"Location": location})
 
 
+TRIAGE_KEYS = frozenset({"status", "decline_reason", "effort_weeks", "external_ref", "question", "reason"})
+
+
 class ProblemView(APIView):
-    permission_classes = [writers(Action.TRIAGE)]
+    # Triage is checked by the service (and before validation below); a submitter's edit by problem_edit.
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         operation_id="problems_retrieve",
@@ -100,20 +117,33 @@ class ProblemView(APIView):
 
     @extend_schema(
         operation_id="problems_partial_update",
-        summary="Triage: status, decline reason, effort, external reference",
+        summary="Triage (status, reasons, question, effort, external reference) or the submitter's edit",
         description="Send the problem's current `version`; a stale one is refused with 409 saying who "
         "changed it and when. Status moves follow the state machine; a move not allowed is a 400 "
         "listing the allowed ones. Product managers may change everything; IT leads only delivery "
-        "moves (planned → in_progress → delivered, in_progress → planned), `effort_weeks` and `external_ref`.",
+        "moves (planned → in_progress → delivered, in_progress → planned), `effort_weeks` and `external_ref`. "
+        "Moving to needs_info needs a `question`; reopening a declined problem (→ new) a `reason`. "
+        "While the problem is new or needs_info, its submitter may edit `title`, `statement`, "
+        "`proposed_solution`, `workflow_area` and `affected_roles` (not in the same request as a triage "
+        "change); an edit of a needs_info problem answers it: it goes back to new and the product managers hear of it.",
         parameters=[PROBLEM_ID],
         request=ProblemChangeIn,
         responses={200: ProblemOut, **errors(*WRITE, 404, 409)},
         tags=["problems"],
     )
     def patch(self, request, pk: int):
+        sent = set(request.data) if isinstance(request.data, dict) else set()
+        if sent & TRIAGE_KEYS:
+            require(request.user, Action.TRIAGE)  # before validation: a refused role learns no rules
         given = ProblemChangeIn(data=request.data)
         given.is_valid(raise_exception=True)
-        data = given.validated_data
+        data = dict(given.validated_data)
+        edits = {field: data.pop(field) for field in EDITABLE_FIELDS if field in data}
+        if edits and sent & TRIAGE_KEYS:
+            raise ValidationError({"non_field_errors": ["Send an edit of the text and a triage change separately."]})
+        if edits:
+            problem_edit(problem_id=pk, editor=request.user, version=data["version"], **edits)
+            return problem_response(request, pk)
         problem_triage(
             problem_id=pk,
             actor=request.user,
@@ -122,6 +152,8 @@ class ProblemView(APIView):
             decline_reason=data.get("decline_reason"),
             effort_weeks=data.get("effort_weeks", UNSET),
             external_ref=data.get("external_ref"),
+            question=data.get("question"),
+            reason=data.get("reason"),
         )
         return problem_response(request, pk)
 
@@ -213,6 +245,28 @@ class OutcomeView(APIView):
         given.is_valid(raise_exception=True)
         outcome, created = outcome_answer(problem=problem, respondent=request.user, **given.validated_data)
         return Response(OutcomeOut(outcome).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class CommentView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="problems_comments_create",
+        summary="Comment on a problem",
+        description="Anyone logged in. `body` ≤ 5,000 characters, screened for patient information. The "
+        "problem's followers are told. The submitter's comment on a needs_info problem answers the "
+        "question: the problem goes back to new and the product managers are told.",
+        parameters=[PROBLEM_ID],
+        request=CommentIn,
+        responses={201: CommentOut, **errors(*WRITE, 404)},
+        tags=["problems"],
+    )
+    def post(self, request, pk: int):
+        get_object_or_404(Problem, pk=pk)
+        given = CommentIn(data=request.data)
+        given.is_valid(raise_exception=True)
+        comment = comment_add(problem_id=pk, author=request.user, body=given.validated_data["body"])
+        return Response(CommentOut(comment).data, status=status.HTTP_201_CREATED)
 
 
 class SimilarPageOut(serializers.Serializer):

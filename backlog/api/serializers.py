@@ -13,6 +13,7 @@ from rest_framework import serializers
 from api.fields import ID_MAX, INT32_MAX, RangeField, SiteCodeField, StrictSerializer, UsernameField
 from intake.evidence_kinds import KINDS
 from intake.models import (
+    COMMENT_MAX,
     NOTE_MAX,
     SOLUTION_MAX,
     STATEMENT_MAX,
@@ -116,6 +117,16 @@ class OutcomeSummaryOut(serializers.Serializer):
         ref_name = "OutcomeSummary"
 
 
+class CommentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    author = UsernameField()
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    class Meta:
+        ref_name = "Comment"
+
+
 class ProblemOut(serializers.Serializer):
     """A problem with its score, its own and merged-in site reports and evidence, and outcomes."""
 
@@ -131,6 +142,11 @@ class ProblemOut(serializers.Serializer):
     safety_details = serializers.CharField(source="problem.safety_details", allow_blank=True)
     proposed_solution = serializers.CharField(source="problem.proposed_solution", allow_blank=True)
     decline_reason = serializers.CharField(source="problem.decline_reason", allow_blank=True)
+    needs_info_question = serializers.CharField(
+        source="problem.needs_info_question",
+        allow_blank=True,
+        help_text="What the product manager asked when moving it to needs_info (kept after the answer).",
+    )
     external_ref = serializers.CharField(source="problem.external_ref", allow_blank=True)
     merged_into = serializers.IntegerField(source="problem.merged_into_id", allow_null=True)
     merged_from = serializers.SerializerMethodField(help_text="Ids of the problems merged into this one.")
@@ -144,6 +160,7 @@ class ProblemOut(serializers.Serializer):
     site_reports = SiteReportOut(many=True)
     evidence = EvidenceOut(many=True)
     outcomes = OutcomeSummaryOut()
+    comments = CommentOut(many=True, help_text="The discussion, oldest first.")
 
     class Meta:
         ref_name = "Problem"
@@ -329,6 +346,38 @@ class ProblemChangeIn(StrictSerializer):
     external_ref = serializers.CharField(
         max_length=64, required=False, allow_blank=True, help_text="e.g. a Jira key such as IT-1234."
     )
+    question = serializers.CharField(
+        max_length=NOTE_MAX,
+        required=False,
+        allow_blank=True,
+        help_text="Required when moving to needs_info: what you need to know; the followers read it.",
+    )
+    reason = serializers.CharField(
+        max_length=NOTE_MAX,
+        required=False,
+        allow_blank=True,
+        help_text="Required when reopening a declined problem (declined → new).",
+    )
+    # The submitter's edit (new or needs_info only; not together with a triage change).
+    title = serializers.CharField(max_length=TITLE_MAX, required=False, help_text="Submitter's edit.")
+    statement = serializers.CharField(max_length=STATEMENT_MAX, required=False, help_text="Submitter's edit.")
+    proposed_solution = serializers.CharField(
+        max_length=SOLUTION_MAX, required=False, allow_blank=True, help_text="Submitter's edit."
+    )
+    workflow_area = serializers.ChoiceField(WorkflowArea.choices, required=False, help_text="Submitter's edit.")
+    affected_roles = serializers.ListField(
+        child=serializers.ChoiceField(AffectedRole.choices),
+        required=False,
+        max_length=len(AffectedRole.choices),
+        help_text="Submitter's edit.",
+    )
+
+
+class CommentIn(StrictSerializer):
+    body = serializers.CharField(max_length=COMMENT_MAX, help_text="Screened for patient information.")
+
+    class Meta:
+        ref_name = "CommentIn"
 
 
 class MergeIn(StrictSerializer):

@@ -1,7 +1,10 @@
-from django.urls import path, register_converter
+from django.urls import path
+
+import api.converters  # noqa: F401  (registers <id:…>)
 
 from .backlog import BacklogView
 from .problems import (
+    CommentView,
     DuplicateDismissView,
     DuplicatesView,
     EvidenceView,
@@ -14,21 +17,6 @@ from .problems import (
     UnmergeView,
 )
 
-
-class IdConverter:
-    """A database id: digits only, small enough for a bigint (a larger one is a 404, not a 500)."""
-
-    regex = "[0-9]{1,18}"
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value: int) -> str:
-        return str(value)
-
-
-register_converter(IdConverter, "id")
-
 urlpatterns = [
     path("backlog/", BacklogView.as_view(), name="api-backlog"),
     path("problems/", ProblemCreateView.as_view(), name="api-problems"),
@@ -40,5 +28,6 @@ urlpatterns = [
     path("problems/<id:pk>/unmerge/", UnmergeView.as_view(), name="api-problem-unmerge"),
     path("problems/<id:pk>/duplicates/", DuplicatesView.as_view(), name="api-problem-duplicates"),
     path("problems/<id:pk>/duplicates/dismiss/", DuplicateDismissView.as_view(), name="api-problem-duplicates-dismiss"),
+    path("problems/<id:pk>/comments/", CommentView.as_view(), name="api-problem-comments"),
     path("problems/<id:pk>/outcomes/", OutcomeView.as_view(), name="api-problem-outcomes"),
 ]

@@ -2015,7 +2015,13 @@ TRIAGED = {
     "emlevel": None,
     "priorauth": None,
 }
-NEEDS_INFO = ["interpreter", "clocks", "monitors", "wifi"]
+# Moved to needs_info with the product manager's question.
+NEEDS_INFO = {
+    "interpreter": "How many video interpreter visits a week does your site have, and which languages most often?",
+    "clocks": "Which workstations drift? Room numbers or asset tags would let the desktop team check them.",
+    "monitors": "Which rooms, and what size are the monitors there now?",
+    "wifi": "Which rooms drop, and at what times of day? A screenshot of the error helps.",
+}
 DECLINED = {
     "darkscreens": "The EHR vendor offers no dark theme. Monitor brightness presets are a desktop setting, so we "
     "passed this to the desktop support team instead.",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from intake.audit.models import PROBLEM_TRAIL_ACTIONS, AuditEvent
 from intake.evidence_kinds import KINDS, measured_replaces
-from intake.models import AffectedRole, Evidence, Problem, Site, SiteReport, Status
+from intake.models import AffectedRole, Comment, Evidence, Problem, Site, SiteReport, Status
 from intake.numbers import REPORT_NUMBERS, ReportNumber
 from scoring.engine import Score, SiteBreakdown, score
 from scoring.models import ProblemScore, ScoreHistory, ScoringPolicy
@@ -33,6 +33,7 @@ class ProblemDetail:
     history: list[ScoreHistory]
     audit: list[AuditEvent]  # its trail (intake.audit.models.PROBLEM_TRAIL_ACTIONS), newest first
     merged_problems: list[Problem]
+    comments: list[Comment]
 
 
 def problem_detail(problem_id: int) -> ProblemDetail:
@@ -70,12 +71,20 @@ def problem_detail(problem_id: int) -> ProblemDetail:
             .order_by("-at", "-id")
         ),
         merged_problems=merged,
+        comments=list(Comment.objects.filter(problem=problem).select_related("author").order_by("created_at", "id")),
     )
 
 
 AUDIT_FIELD_LABELS = {
     "status": "Status",
     "decline_reason": "Decline reason",
+    "needs_info_question": "Question",
+    "reopen_reason": "Reopen reason",
+    "title": "Title",
+    "statement": "What happens",
+    "proposed_solution": "Idea",
+    "workflow_area": "Workflow area",
+    "affected_roles": "Who it slows down",
     "effort_weeks": "Effort (weeks)",
     "external_ref": "External reference",
     "merged_into_id": "Merged into",
@@ -95,7 +104,7 @@ def _audit_value(field: str, value) -> str:
     if field in PROBLEM_REFERENCES:
         return f"#{value}"
     if isinstance(value, list):
-        return ", ".join(f"#{pk}" for pk in value)
+        return ", ".join(f"#{v}" if isinstance(v, int) else str(v) for v in value)
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

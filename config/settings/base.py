@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "intake.similar",
     "scoring",
     "backlog",
+    "notify",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "intake.context_processors.roles",
+                "notify.context_processors.notifications",
             ],
         },
     },
@@ -316,6 +318,29 @@ SCORE_BATCH_SIZE = int(os.environ.get("SCORE_BATCH_SIZE", "2000"))
 BRIDGE_STALE_NOTIFIER = "scoring.dispatch.problems_stale"
 # Intake's "this happens at my site too" says what the report changed in the score through this.
 BRIDGE_REPORT_EXPLAINER = "scoring.explain.ReportChange"
+# Intake's outbox (intake/outbox.py) says "these events were recorded" through this hook; the
+# fan-out (notify) answers. The sweep fans out whatever is still unprocessed (a lost message, a
+# broker outage), at most NOTIFY_SWEEP_BATCH events per query.
+BRIDGE_OUTBOX_NOTIFIER = "notify.dispatch.events_recorded"
+NOTIFY_SWEEP_SECONDS = float(os.environ.get("NOTIFY_SWEEP_SECONDS", "30"))
+NOTIFY_SWEEP_BATCH = int(os.environ.get("NOTIFY_SWEEP_BATCH", "200"))
+NOTIFY_DIGEST_SECONDS = float(os.environ.get("NOTIFY_DIGEST_SECONDS", "3600"))
+# E-mail (notify/email.py): the console in development, SMTP when EMAIL_HOST is set (or by EMAIL_BACKEND).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST or not DEBUG
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Bridge <bridge@localhost>")
+# Links in e-mails point here.
+BRIDGE_BASE_URL = os.environ.get("BRIDGE_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}")
 
 # Logs go to stderr (systemd's journal in production). LOG_FORMAT=json writes one JSON object a
 # line with no free text (config/logging.py); text is for a developer's terminal.
@@ -381,6 +406,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "backlog.tasks.duplicates_refresh_task",
         "schedule": DUPLICATES_REFRESH_SECONDS,
         "options": {"expires": DUPLICATES_REFRESH_SECONDS},
+    },
+    "sweep-outbox": {
+        "task": "notify.tasks.outbox_sweep_task",
+        "schedule": NOTIFY_SWEEP_SECONDS,
+        "options": {"expires": NOTIFY_SWEEP_SECONDS},
+    },
+    "notification-digests": {
+        "task": "notify.tasks.digests_send_task",
+        "schedule": NOTIFY_DIGEST_SECONDS,
+        "options": {"expires": NOTIFY_DIGEST_SECONDS},
     },
     "sweep-stale-scores": {
         "task": "scoring.tasks.sweep_stale_task",

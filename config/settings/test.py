@@ -28,3 +28,6 @@ REST_FRAMEWORK = {
 }
 # Every search looks for what was written just before it (in production at most once a second).
 SIMILAR_INDEX_REFRESH_SECONDS = float(os.environ.get("SIMILAR_INDEX_REFRESH_SECONDS", "0"))
+# E-mails land in django.core.mail.outbox.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+BRIDGE_BASE_URL = "http://testserver"

@@ -18,6 +18,10 @@ class AuditAction(models.TextChoices):
     UNMERGE = "unmerge", "Merge undone"
     UNMERGED_OUT = "unmerged_out", "A problem merged into this one taken back out"
     NOT_DUPLICATE = "not_duplicate", "Marked not a duplicate"
+    REOPEN = "reopen", "Reopened"
+    SUBMITTER_EDIT = "edit", "Edited by the submitter"
+    NEEDS_INFO_ANSWER = "answer", "Needs info answered"
+    COMMENT_ADD = "comment_add", "Comment added"
     OUTCOME_ANSWER = "outcome_answer", "Outcome answered"
     SITE_CREATE = "site_create", "Site created"
     SITE_UPDATE = "site_update", "Site changed"
@@ -32,7 +36,14 @@ class AuditAction(models.TextChoices):
 
 # The writes that change a problem's triage fields: the problem page's audit trail, and who changed
 # it last when a stale `version` is refused.
-TRIAGE_ACTIONS = (AuditAction.TRIAGE, AuditAction.MERGE, AuditAction.UNMERGE)
+TRIAGE_ACTIONS = (
+    AuditAction.TRIAGE,
+    AuditAction.MERGE,
+    AuditAction.UNMERGE,
+    AuditAction.REOPEN,
+    AuditAction.SUBMITTER_EDIT,
+    AuditAction.NEEDS_INFO_ANSWER,
+)
 # What the problem page's audit trail shows: its triage writes and what merges and duplicate
 # decisions did to it from the other side.
 PROBLEM_TRAIL_ACTIONS = (

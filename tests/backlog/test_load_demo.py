@@ -9,6 +9,7 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
+from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client, override_settings
@@ -19,6 +20,7 @@ from backlog.models import Outcome
 from intake.audit.models import TRIAGE_ACTIONS, AuditEvent
 from intake.models import OPEN_STATUSES, Evidence, Problem, Site, SiteReport, Status, User
 from intake.phi import phi_screen_fields
+from notify.models import EmailDelivery, Notification
 from scoring.models import ProblemScore, ScoreHistory
 from scoring.selectors import policy_current, stale_problem_ids
 
@@ -254,3 +256,13 @@ def test_the_demo_texts_read_like_problems_not_lorem_ipsum():
         assert len(problem.title) <= 120
         assert "lorem" not in (problem.title + problem.statement).lower()
     assert len({p.title for p in demo_data.PROBLEMS}) == len(demo_data.PROBLEMS)
+
+
+@pytest.mark.django_db
+def test_demo_users_have_addresses_and_find_notices_but_nothing_was_emailed(demo):
+    people = User.objects.filter(username__in=DEMO_ROLES)
+    assert sorted(people.values_list("email", flat=True)) == sorted(f"{name}@bridge.example" for name in DEMO_ROLES)
+    assert not User.objects.filter(email="").exists()
+    assert Notification.objects.filter(user__username="clinician").count() >= 3
+    assert "notifications" in demo
+    assert EmailDelivery.objects.count() == 0 and mail.outbox == []

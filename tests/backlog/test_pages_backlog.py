@@ -191,6 +191,7 @@ def test_backlog_page_costs_a_fixed_number_of_queries(client, users, site, count
     make_problems(users, site, count - 1)
     make_problems(users, site, 1, safety_concern=True)
 
-    # session, user, groups, home site, policy, site choices, count, rows, cut line, safety lane rows + count
-    assert _backlog_queries(client, users[Role.PRODUCT_MANAGER]) == 11
-    assert _backlog_queries(client, users[Role.CLINICIAN]) == 9
+    # session, user, groups, home site, unread notices, policy, site choices, count, rows, cut line,
+    # safety lane rows + count
+    assert _backlog_queries(client, users[Role.PRODUCT_MANAGER]) == 12
+    assert _backlog_queries(client, users[Role.CLINICIAN]) == 10

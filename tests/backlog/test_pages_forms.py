@@ -283,7 +283,7 @@ def test_pm_triage_moves_status_sets_effort_and_is_audited(client, users, proble
 @pytest.mark.django_db
 def test_triage_with_a_stale_version_shows_the_conflict_and_the_fresh_state(client, users, problem):
     pm = users[Role.PRODUCT_MANAGER]
-    problem_triage(problem_id=problem.pk, actor=pm, version=1, status=Status.NEEDS_INFO)
+    problem_triage(problem_id=problem.pk, actor=pm, version=1, status=Status.NEEDS_INFO, question="Which sites?")
     login(client, users, Role.PRODUCT_MANAGER)
 
     response = client.post(

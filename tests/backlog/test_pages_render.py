@@ -114,11 +114,11 @@ def test_navigation_follows_the_role(client, users, role, links):
 
 
 EXPECTED_FORMS = {
-    Role.CLINICIAN: {"me_too", "evidence"},
-    Role.INFORMATICS: {"me_too", "evidence"},
-    Role.PRODUCT_MANAGER: {"me_too", "evidence", "triage", "merge"},
-    Role.IT_LEAD: {"evidence", "triage"},
-    Role.ADMIN: {"evidence"},
+    Role.CLINICIAN: {"me_too", "evidence", "comment", "edit"},  # the clinician submitted the problem, which is new
+    Role.INFORMATICS: {"me_too", "evidence", "comment"},
+    Role.PRODUCT_MANAGER: {"me_too", "evidence", "comment", "triage", "merge"},
+    Role.IT_LEAD: {"evidence", "comment", "triage"},
+    Role.ADMIN: {"evidence", "comment"},
 }
 
 

@@ -222,7 +222,7 @@ def trail(users, site):
     pm = users[Role.PRODUCT_MANAGER]
     first, second = ProblemFactory(), ProblemFactory()
     problem_triage(problem_id=first.pk, actor=pm, version=1, status=Status.TRIAGED)
-    problem_triage(problem_id=second.pk, actor=pm, version=1, status=Status.NEEDS_INFO)
+    problem_triage(problem_id=second.pk, actor=pm, version=1, status=Status.NEEDS_INFO, question="Which clinic?")
     evidence_add(problem=first, added_by=users[Role.CLINICIAN], kind="note", note='=HYPERLINK("http://x","y")')
     with transaction.atomic():
         old = audit_record(action=AuditAction.SITE_UPDATE, actor=users[Role.ADMIN], after={"providers": 3})

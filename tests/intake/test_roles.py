@@ -32,6 +32,9 @@ SPEC = {
     Action.SET_EXTERNAL_REF: {PM, IT},
     Action.CHANGE_POLICY: {PM},
     Action.ADMINISTER: {ADM},
+    Action.COMMENT: {CL, INF, PM, IT, ADM},
+    Action.FOLLOW: {CL, INF, PM, IT, ADM},
+    Action.REOPEN: {PM},
 }
 DELIVERY = {
     (Status.PLANNED, Status.IN_PROGRESS),
@@ -48,12 +51,12 @@ def test_each_action_is_allowed_to_exactly_the_roles_of_the_spec(users):
 
 
 @pytest.mark.django_db
-def test_anonymous_inactive_and_groupless_users_may_nothing_but_a_logged_in_note(users):
+def test_anonymous_inactive_and_groupless_users_may_nothing_but_a_logged_in_note_comment_or_follow(users):
     nobody = UserFactory(username="nogroup")
     gone = UserFactory(username="gone", role=Role.PRODUCT_MANAGER)
     gone.is_active = False
 
-    assert [a for a in Action if may(nobody, a)] == [Action.ADD_NOTE]
+    assert [a for a in Action if may(nobody, a)] == [Action.ADD_NOTE, Action.COMMENT, Action.FOLLOW]
     assert [a for a in Action if may(gone, a) or may(None, a)] == []
 
 

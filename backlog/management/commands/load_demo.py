@@ -22,6 +22,7 @@ from backlog.management import demo_data
 from backlog.services import outcome_answer, problem_merge, problem_triage
 from intake.models import Problem, Role, Site, Status, User
 from intake.services import ReportValues, evidence_add, problem_submit, site_create, site_report_upsert
+from notify.fanout import event_fan_out, unprocessed_event_ids
 from scoring.recompute import problem_ids_all, scores_recompute
 
 SEED = 20250306
@@ -29,10 +30,17 @@ DEFAULT_PASSWORD = "bridge-demo"
 # How many sites report a problem that the data does not place: most at one or two, a long tail.
 SITE_COUNT_WEIGHTS = {1: 56, 2: 27, 3: 9, 4: 4, 5: 2, 6: 1, 8: 1, 11: 1}
 QUIET_NOTIFIER = "backlog.management.commands.load_demo.stale_notice_ignored"
+QUIET_OUTBOX = "backlog.management.commands.load_demo.events_held"
+# A reserved domain (RFC 2606): demo e-mails show on the console and can never reach anyone.
+DEMO_EMAIL_DOMAIN = "bridge.example"
 
 
 def stale_notice_ignored(problem_ids: list[int] | None) -> None:
     """The load recomputes every score inside its own transaction, so per-write notices would only repeat it."""
+
+
+def events_held(event_ids: list[int]) -> None:
+    """The demo's history is fanned out after the load, in-app only (no e-mail for the past)."""
 
 
 def demo_password() -> str:
@@ -106,7 +114,13 @@ class DemoLoader:
         user, created = User.objects.get_or_create(
             username=username,
             # is_demo: the password is published, so the account works only with DEBUG on (intake.auth.policy).
-            defaults={"home_site": self.data.sites[home], "first_name": first, "last_name": last, "is_demo": True},
+            defaults={
+                "home_site": self.data.sites[home],
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@{DEMO_EMAIL_DOMAIN}",
+                "is_demo": True,
+            },
         )
         if created:
             if password is None:
@@ -267,8 +281,8 @@ class DemoLoader:
             self._move(key, pm, status=Status.TRIAGED)
             if effort is not None:
                 self._move(key, itlead, effort_weeks=effort)
-        for key in demo_data.NEEDS_INFO:
-            self._move(key, pm, status=Status.NEEDS_INFO)
+        for key, question in demo_data.NEEDS_INFO.items():
+            self._move(key, pm, status=Status.NEEDS_INFO, question=question)
         delivery = [
             *((key, ref, effort, None) for key, (ref, effort) in demo_data.PLANNED.items()),
             *((key, ref, effort, Status.IN_PROGRESS) for key, (ref, effort) in demo_data.IN_PROGRESS.items()),
@@ -340,8 +354,16 @@ class Command(BaseCommand):
         password = demo_password()
         # The stale marks are still written (they are part of each service's transaction); only the
         # after-commit notices are dropped, because the load recomputes every score before it commits.
-        with override_settings(BRIDGE_STALE_NOTIFIER=QUIET_NOTIFIER), transaction.atomic():
+        with (
+            override_settings(BRIDGE_STALE_NOTIFIER=QUIET_NOTIFIER, BRIDGE_OUTBOX_NOTIFIER=QUIET_OUTBOX),
+            transaction.atomic(),
+        ):
             loaded = DemoLoader(rng=random.Random(SEED), password=password).load()
+        # Demo users find a few notices about their problems; nobody is e-mailed about the past.
+        notices = sum(
+            event_fan_out(event_id=event_id, email=False).notices for event_id in unprocessed_event_ids(limit=100_000)
+        )
+        loaded.count("notifications", notices)
 
         counts = ", ".join(f"{n} {what}" for what, n in loaded.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo loaded: {counts}."))
