@@ -515,7 +515,7 @@ HIGH_WATER_TABLES = [
     "intake_sitereport",
     "intake_evidence",
     "scoring_scorehistory",
-    "backlog_triageaudit",
+    "intake_auditevent",
     "backlog_outcome",
 ]
 
@@ -564,7 +564,7 @@ def refdata_trim(high_water: dict) -> dict[str, int]:
                     "intake_evidence",
                     "intake_sitereport",
                     "backlog_outcome",
-                    "backlog_triageaudit",
+                    "intake_auditevent",
                     "scoring_scorehistory",
                 )
             ),

@@ -79,9 +79,9 @@ class ProblemCreateView(APIView):
     @extend_schema(
         operation_id="problems_create",
         summary="Submit a problem (intake)",
-        description="The problem, the code of the site where it happens, and that site's first report "
-        "(the six numbers). Free text is screened for patient information: a hit is a 400 naming "
-        "the field, the kind of identifier and where it is.",
+        description="The problem, the code of the site where it happens (for a clinician, a site they work "
+        "at), and that site's first report (the six numbers). Free text is screened for patient "
+        "information: a hit is a 400 naming the field, the kind of identifier and where it is.",
         request=ProblemIn,
         responses={201: ProblemOut, **errors(*WRITE)},
         tags=["problems"],
@@ -165,7 +165,8 @@ class SiteReportView(APIView):
         operation_id="problems_site_reports_create",
         summary='"This happens at my site too": add or replace my report for a site',
         description="One report per (problem, site, reporter): reporting again at the same site replaces "
-        "your own report (200); a new one answers 201.",
+        "your own report (200); a new one answers 201. A clinician reports only for a site they work at "
+        "(else 400 naming `site`); informatics staff and product managers for any site.",
         parameters=[PROBLEM_ID],
         request=SiteReportIn,
         responses={201: SiteReportOut, 200: SiteReportOut, **errors(*WRITE, 404)},
@@ -233,7 +234,9 @@ class OutcomeView(APIView):
     @extend_schema(
         operation_id="problems_outcomes_create",
         summary="Answer the outcome survey (once delivered)",
-        description="One answer per (problem, site, respondent); answering again replaces it (200).",
+        description="One answer per (problem, site, respondent); answering again replaces it (200). `site` "
+        "must be one of the problem's affected sites (with a site report) and, for a clinician, one they "
+        "work at (else 400 naming `site`).",
         parameters=[PROBLEM_ID],
         request=OutcomeIn,
         responses={201: OutcomeOut, 200: OutcomeOut, **errors(*WRITE, 404)},

@@ -74,7 +74,7 @@ def test_a_pg_dump_restored_into_a_new_database_keeps_every_score_rank_and_audit
         " FROM intake_problem p LEFT JOIN scoring_problemscore s ON s.problem_id = p.id",
     )
     assert problems == scored > 0 and ranked > 0 and stale == 0
-    assert postgres.rows(source, "SELECT count(*) FROM backlog_triageaudit")[0][0] > 0
+    assert postgres.rows(source, "SELECT count(*) FROM intake_auditevent")[0][0] > 0
     assert postgres.rows(source, "SELECT count(*) FROM scoring_scorehistory")[0][0] > 0
 
     # When it is backed up and restored into a new database with the documented commands
@@ -98,7 +98,7 @@ def test_a_pg_dump_restored_into_a_new_database_keeps_every_score_rank_and_audit
         # (the scores, spelled out: every stored field, rank included, problem by problem)
         score_sql = "SELECT * FROM scoring_problemscore ORDER BY problem_id"
         assert postgres.rows(restored, score_sql) == postgres.rows(source, score_sql)
-        audit_sql = "SELECT * FROM backlog_triageaudit ORDER BY id"
+        audit_sql = "SELECT * FROM intake_auditevent ORDER BY id"
         assert postgres.rows(restored, audit_sql) == postgres.rows(source, audit_sql)
 
         # and the application, as its own role, has nothing to migrate, nothing stale, and can write
