@@ -36,8 +36,9 @@ from api.renderers import OrjsonRenderer
 from api.schema import READ, errors
 from intake.models import Problem, Status, WorkflowArea
 
+from ..forms import search_text_clean
 from ..selectors.keyset import BacklogPosition, backlog_page
-from ..selectors.listing import BACKLOG_COLUMNS, backlog_all
+from ..selectors.listing import BACKLOG_COLUMNS, SEARCH_MAX_CHARS, SEARCH_MAX_WORDS, backlog_all
 from .serializers import BacklogItemOut
 
 CSV_COLUMNS = (*BACKLOG_COLUMNS, "url")
@@ -59,13 +60,14 @@ class BacklogFilter(django_filters.FilterSet):
     site = CharInFilter()
     workflow_area = ChoiceInFilter(choices=WorkflowArea.choices)
     safety = BooleanFilter()
+    q = django_filters.CharFilter(validators=[search_text_clean])
 
     class Meta:
         model = Problem
         fields: list[str] = []
 
 
-NO_FILTERS = {"statuses": None, "site_codes": None, "workflow_areas": None, "safety": None}
+NO_FILTERS = {"statuses": None, "site_codes": None, "workflow_areas": None, "safety": None, "text": None}
 
 
 def _filters(request) -> dict:
@@ -82,6 +84,7 @@ def _filters(request) -> dict:
         "site_codes": [code.strip().upper() for code in data.get("site") or [] if code.strip()] or None,
         "workflow_areas": data.get("workflow_area") or None,
         "safety": data.get("safety"),
+        "text": (data.get("q") or "").strip() or None,
     }
 
 
@@ -189,6 +192,12 @@ BACKLOG_PARAMETERS = [
     ),
     _list_parameter("workflow_area", {"type": "string", "enum": WorkflowArea.values}, "Comma-separated areas."),
     OpenApiParameter("safety", bool, description="true: only problems with a safety concern; false: only without."),
+    OpenApiParameter(
+        "q",
+        {"type": "string", "maxLength": SEARCH_MAX_CHARS},
+        description="Text search: problems whose title or statement holds every word (case-insensitive; "
+        f"at most {SEARCH_MAX_WORDS} words count). Text that looks like patient information is refused (400).",
+    ),
     *PAGE_PARAMETERS,
     OpenApiParameter(
         "format",

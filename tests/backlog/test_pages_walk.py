@@ -90,3 +90,33 @@ def test_the_admin_user_list_shows_each_users_roles(client, users):
     assert '<td class="field-roles_held">Clinician</td>' in html
     assert '<td class="field-roles_held">none: no access yet</td>' in html
     assert '<td class="field-roles_held">Administrator</td>' in html  # root, a superuser
+
+
+# --- the network page: by site, linking to the backlog, beyond the top 30 --------------------------
+
+
+def test_network_filters_by_site_links_sites_to_the_backlog_and_pages_beyond_30(client, users, site, other_site):
+    for n in range(33):
+        problem = ProblemFactory(submitted_by=users[Role.CLINICIAN], title=f"Problem {n:02}")
+        SiteReportFactory(
+            problem=problem,
+            site=site if n % 3 else other_site,
+            reporter=users[Role.CLINICIAN],
+            minutes_lost_per_occurrence=100 - n,
+        )
+    scores_recompute(problem_ids=list(Problem.objects.values_list("pk", flat=True)))
+    client.force_login(users[Role.PRODUCT_MANAGER])
+
+    first = client.get("/network/")
+    assert len(first.context["matrix"].rows) == 30
+    second = client.get("/network/", {"page": 2})
+    assert [row.problem.score.rank for row in second.context["matrix"].rows] == [31, 32, 33]
+    assert "Problems 31–33 of 33" in second.content.decode()
+
+    south = client.get("/network/", {"site": "south"})
+    rows = south.context["matrix"].rows
+    assert len(rows) == 11 and all(row.marks == [False, True] for row in rows)
+    html = south.content.decode()
+    assert '<option value="SOUTH" selected>' in html
+    assert '<a href="/backlog/?site=SOUTH">see them in the backlog</a>' in html
+    assert '<a href="/backlog/?site=NORTH" title="North Urgent Care: its problems in the backlog">NORTH</a>' in html
