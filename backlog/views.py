@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -507,4 +508,6 @@ def network_page(request):
 @require_GET
 def outcomes_page(request):
     page = Paginator(delivered_problems(), 25).get_page(request.GET.get("page"))
-    return render(request, "backlog/outcomes.html", {"page": page, "rows": outcome_summaries(list(page.object_list))})
+    rows = outcome_summaries(list(page.object_list))
+    context = {"page": page, "rows": rows, "min_responses": settings.OUTCOME_MIN_RESPONSES}
+    return render(request, "backlog/outcomes.html", context)

@@ -216,7 +216,8 @@ def test_merged_problem_page_links_to_the_problem_kept(client, users, data):
 
 
 @pytest.mark.django_db
-def test_delivered_problem_page_shows_the_outcome_summary_and_survey(client, users, data):
+def test_delivered_problem_page_shows_the_outcome_summary_and_survey(client, users, data, settings):
+    settings.OUTCOME_MIN_RESPONSES = 1
     client.force_login(users[Role.INFORMATICS])
 
     response = client.get(f"/problems/{data['delivered'].pk}/")
@@ -228,7 +229,25 @@ def test_delivered_problem_page_shows_the_outcome_summary_and_survey(client, use
     # NORTH: 10 providers × 4 shifts × 6 min / 60 = 4 h realized of 10 × 10 × 4 × 1 / 60 = 6.7 h estimated
     assert "<dd>4.0 h/week</dd>" in html
     assert "<dd>60 %</dd>" in html
+    assert "<dt>Sites answered</dt><dd>1 of 1 affected</dd>" in html
     assert "Status: In progress → Delivered</li>" in html
+
+
+@pytest.mark.django_db
+def test_one_answer_is_too_early_for_realized_hours_on_the_problem_and_outcomes_pages(client, users, data):
+    # OUTCOME_MIN_RESPONSES is 3 by default; the delivered problem has one answer
+    client.force_login(users[Role.INFORMATICS])
+
+    problem_html = client.get(f"/problems/{data['delivered'].pk}/").content.decode()
+    outcomes_html = client.get("/outcomes/").content.decode()
+
+    assert "<dd>Too early: 1 of the 3 answers needed</dd>" in problem_html
+    assert "Estimate accuracy" not in problem_html
+    assert "<dd>4.0 / 5</dd>" in problem_html  # the survey's means are shown from the first answer
+    assert "Too early (1 of 3 answers) · 6.7 estimated" in outcomes_html
+    assert 'data-label="Sites answered">1 of 1</td>' in outcomes_html
+    assert "realized vs 6.7 estimated" not in outcomes_html
+    assert ">17 %</td>" not in outcomes_html
 
 
 @pytest.mark.django_db
@@ -267,7 +286,8 @@ def test_network_marks_the_sites_that_report_each_problem(client, users, data, s
 
 
 @pytest.mark.django_db
-def test_outcomes_page_matches_each_problem_page_summary(client, users, data, site):
+def test_outcomes_page_matches_each_problem_page_summary(client, users, data, site, settings):
+    settings.OUTCOME_MIN_RESPONSES = 2
     second_site_user = UserFactory(username="south-doc", home_site=site, role=Role.CLINICIAN)
     outcome_answer(
         problem=data["delivered"],
