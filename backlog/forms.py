@@ -273,6 +273,8 @@ class BacklogFilterForm(forms.Form):
             query["safety"] = "true" if filters["safety"] else "false"
         if filters["text"]:
             query["q"] = filters["text"]
+        if self.capacity_weeks is not None:
+            query["capacity"] = f"{self.capacity_weeks:g}"
         return query
 
     @property
@@ -285,3 +287,13 @@ class BacklogFilterForm(forms.Form):
     def capacity_weeks(self) -> float | None:
         self.is_valid()
         return self.cleaned_data.get("capacity")
+
+
+class RoadmapForm(forms.Form):
+    capacity = forms.FloatField(
+        label="IT capacity this quarter (weeks)",
+        required=False,
+        min_value=0,
+        max_value=100000,
+        help_text="Work in progress counts first; planned problems fill the rest in rank order.",
+    )

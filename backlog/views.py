@@ -37,6 +37,7 @@ from .forms import (
     EvidenceForm,
     MergeForm,
     OutcomeForm,
+    RoadmapForm,
     TriageForm,
 )
 from .selectors.listing import (
@@ -51,6 +52,7 @@ from .selectors.listing import (
 from .selectors.network import network_matrix, network_problems
 from .selectors.outcomes import delivered_problems, outcome_of, outcome_summaries
 from .selectors.problem import problem_page
+from .selectors.roadmap import roadmap
 from .services import outcome_answer, problem_merge, problem_triage
 
 PAGE_SIZE = 50
@@ -502,6 +504,17 @@ def network_page(request):
             "query": query,
         },
     )
+
+
+@login_required
+@require_GET
+def roadmap_page(request):
+    form = RoadmapForm(request.GET or None, initial={"capacity": settings.ROADMAP_QUARTER_WEEKS})
+    capacity = settings.ROADMAP_QUARTER_WEEKS
+    if form.is_bound and form.is_valid() and form.cleaned_data["capacity"] is not None:
+        capacity = form.cleaned_data["capacity"]
+    plan = roadmap(policy=policy_current(), capacity_weeks=capacity)
+    return render(request, "backlog/roadmap.html", {"form": form, "plan": plan})
 
 
 @login_required

@@ -35,13 +35,16 @@ from api.pagination import INVALID_CURSOR, PAGE_PARAMETERS, page_size_from
 from api.renderers import OrjsonRenderer
 from api.schema import READ, errors
 from intake.models import Problem, Status, WorkflowArea
+from scoring.selectors import policy_current
 
 from ..forms import search_text_clean
 from ..selectors.keyset import BacklogPosition, backlog_page
 from ..selectors.listing import BACKLOG_COLUMNS, SEARCH_MAX_CHARS, SEARCH_MAX_WORDS, backlog_all
 from .serializers import BacklogItemOut
 
-CSV_COLUMNS = (*BACKLOG_COLUMNS, "url")
+# within_capacity: above the cut line of `capacity` weeks (empty without one); numbers rounded to 2 places.
+CSV_COLUMNS = (*BACKLOG_COLUMNS, "url", "within_capacity")
+CSV_DECIMALS = 2
 NEXT, PREVIOUS = "n", "p"
 
 
@@ -86,6 +89,19 @@ def _filters(request) -> dict:
         "safety": data.get("safety"),
         "text": (data.get("q") or "").strip() or None,
     }
+
+
+def _capacity(request) -> float | None:
+    raw = request.query_params.get("capacity")
+    if raw in (None, ""):
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 100000:
+        raise serializers.ValidationError({"capacity": ["Enter a number of weeks from 0 to 100000."]})
+    return value
 
 
 def _encode_cursor(direction: str, position: BacklogPosition) -> str:
@@ -143,6 +159,8 @@ def _csv_cell(value) -> str | float | int:
         return " ".join(value)
     if isinstance(value, datetime):
         return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, float):
+        return round(value, CSV_DECIMALS)
     return value
 
 
@@ -202,7 +220,14 @@ BACKLOG_PARAMETERS = [
     OpenApiParameter(
         "format",
         {"type": "string", "enum": ["json", "csv"]},
-        description="csv streams every row matching the filters (no paging) with the same columns.",
+        description="csv streams every row matching the filters (no paging) with the same columns, "
+        "numbers rounded to 2 decimals, and `within_capacity`.",
+    ),
+    OpenApiParameter(
+        "capacity",
+        {"type": "number", "minimum": 0, "maximum": 100000},
+        description="CSV only: IT capacity in weeks. `within_capacity` says whether each row is above the cut "
+        "line: the running sum of effort (the estimate, or the policy's default) in this order fits.",
     ),
 ]
 
@@ -258,9 +283,11 @@ class BacklogView(APIView):
 
     def _csv(self, request, filters: dict) -> StreamingHttpResponse:
         head = _problem_url_head(request)
+        capacity = _capacity(request)
+        effort = policy_current().default_effort_weeks if capacity is not None else 0.0
 
         def items():
-            for item in backlog_all(**filters):
+            for item in backlog_all(**filters, capacity_weeks=capacity, default_effort_weeks=effort):
                 item["url"] = f"{head}{item['id']}/"
                 yield item
 

@@ -137,18 +137,28 @@ def backlog_all(
     workflow_areas: list[str] | None = None,
     safety: bool | None = None,
     text: str | None = None,
+    capacity_weeks: float | None = None,
+    default_effort_weeks: float = 0.0,
 ) -> Iterator[dict]:
     """Every backlog row matching the filters, in global rank order, as plain dicts (for CSV export).
 
-    One query read through a server-side cursor: the export is a consistent snapshot of the
-    backlog, however long it takes to stream.
+    With `capacity_weeks`, each row says whether it is above the backlog page's cut line
+    (`within_capacity`: the running sum of effort, the estimate or `default_effort_weeks`, in this
+    order, within the capacity). One query read through a server-side cursor: the export is a
+    consistent snapshot of the backlog, however long it takes to stream.
     """
     problems = backlog_ranked(
         statuses=statuses, site_codes=site_codes, workflow_areas=workflow_areas, safety=safety, text=text
-    )
-    rows = problems.annotate(policy_in_force=POLICY_IN_FORCE).values_list(*ROW_FIELDS)
+    ).annotate(policy_in_force=POLICY_IN_FORCE)
+    if capacity_weeks is None:
+        for row in problems.values_list(*ROW_FIELDS).iterator(chunk_size=2000):
+            yield backlog_item(row)
+        return
+    effort = Coalesce(F("effort_weeks"), Value(default_effort_weeks), output_field=FloatField())
+    running = Window(Sum(effort), order_by=list(LISTING_ORDER), frame=RowRange(start=None, end=0))
+    rows = problems.annotate(cumulative_effort=running).values_list(*ROW_FIELDS, "cumulative_effort")
     for row in rows.iterator(chunk_size=2000):
-        yield backlog_item(row)
+        yield backlog_item(row[:-1]) | {"within_capacity": row[-1] <= capacity_weeks}
 
 
 # Listings show titles, not the texts behind them: leave those in the database.

@@ -16,7 +16,7 @@ from scoring.services import policy_update
 from tests.factories import SiteFactory, UserFactory
 
 ROLES = [Role.CLINICIAN, Role.INFORMATICS, Role.PRODUCT_MANAGER, Role.IT_LEAD, Role.ADMIN]
-PAGES = ["/backlog/", "/my/", "/network/", "/outcomes/"]
+PAGES = ["/backlog/", "/my/", "/roadmap/", "/network/", "/outcomes/"]
 
 
 def submit(author, site, title, *, minutes=3, per_shift=10, **kwargs):
@@ -98,9 +98,15 @@ def test_anonymous_users_are_sent_to_login(client, path):
 @pytest.mark.parametrize(
     ("role", "links"),
     [
-        (Role.CLINICIAN, ["Report a problem", "My problems", "Backlog", "Network", "Outcomes", "Scoring policy"]),
-        (Role.IT_LEAD, ["Backlog", "Network", "Outcomes", "Scoring policy", "API tokens", "API docs"]),
-        (Role.ADMIN, ["Backlog", "Network", "Outcomes", "Scoring policy", "API tokens", "API docs", "Admin"]),
+        (
+            Role.CLINICIAN,
+            ["Report a problem", "My problems", "Backlog", "Roadmap", "Network", "Outcomes", "Scoring policy"],
+        ),
+        (Role.IT_LEAD, ["Backlog", "Roadmap", "Network", "Outcomes", "Scoring policy", "API tokens", "API docs"]),
+        (
+            Role.ADMIN,
+            ["Backlog", "Roadmap", "Network", "Outcomes", "Scoring policy", "API tokens", "API docs", "Admin"],
+        ),
     ],
 )
 def test_navigation_follows_the_role(client, users, role, links):
