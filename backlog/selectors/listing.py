@@ -14,7 +14,7 @@ from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet,
 from django.db.models.expressions import RowRange
 from django.db.models.functions import Coalesce, Lower
 
-from intake.models import OPEN_STATUSES, Problem, SiteReport, User
+from intake.models import OPEN_STATUSES, Evidence, Problem, SiteReport, User
 from scoring.models import ScoringPolicy
 from scoring.ranking import LISTING_ORDER, is_pending, pending_annotation
 
@@ -229,14 +229,18 @@ def safety_lane(*, policy: ScoringPolicy, limit: int = 25) -> tuple[list[Problem
 
 
 def problems_of_user(*, user: User, policy: ScoringPolicy) -> QuerySet[Problem]:
-    """Problems `user` submitted or joined (has a site report on), newest first."""
+    """Problems `user` submitted, joined (has a site report on) or added evidence to (what
+    informatics staff and product managers measure), newest first."""
     joined = SiteReport.objects.filter(problem_id=OuterRef("pk"), reporter=user)
+    measured = Evidence.objects.filter(problem_id=OuterRef("pk"), added_by=user)
     return (
-        Problem.objects.filter(Q(submitted_by=user) | Exists(joined))
+        Problem.objects.filter(Q(submitted_by=user) | Exists(joined) | Exists(measured))
         .select_related("score", "merged_into")
         .annotate(
             score_pending=pending_annotation(policy.version),
             submitted_by_me=Case(When(submitted_by=user, then=Value(True)), default=Value(False)),
+            joined_by_me=Exists(joined),
+            evidence_by_me=Exists(measured),
         )
         .order_by("-created_at", "-id")
     )

@@ -257,6 +257,19 @@ def test_one_answer_is_too_early_for_realized_hours_on_the_problem_and_outcomes_
 
 
 @pytest.mark.django_db
+def test_my_problems_includes_what_i_added_evidence_to(client, users, data):
+    # The product manager submitted and joined nothing, and added the time study and cost report to "top"
+    client.force_login(users[Role.PRODUCT_MANAGER])
+
+    response = client.get("/my/")
+
+    (row,) = response.context["page"].object_list
+    assert row == data["top"]
+    assert (row.submitted_by_me, row.joined_by_me, row.evidence_by_me) == (False, False, True)
+    assert '<td data-label="You">added evidence</td>' in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_my_problems_lists_what_i_reported_or_joined(client, users, data):
     client.force_login(users[Role.INFORMATICS])
 
