@@ -21,6 +21,8 @@ from rest_framework.response import Response
 from .renderers import OrjsonRenderer
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Decimal places of a number in a CSV cell (a spreadsheet reader wants 83.35, not 83.34999999999).
+CSV_DECIMALS = 2
 NEUTRAL_PREFIX = "'"
 
 
@@ -30,13 +32,15 @@ def neutral_text(text: str) -> str:
 
 
 def csv_cell(value: Any) -> str | float | int:
-    """One value as a CSV cell: numbers as numbers, booleans as true/false, lists space-separated,
-    datetimes in RFC 3339 with a `Z`, and any text neutralised."""
+    """One value as a CSV cell: numbers as numbers (floats rounded to CSV_DECIMALS), booleans as
+    true/false, lists space-separated, datetimes in RFC 3339 with a `Z`, and any text neutralised."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
+    if isinstance(value, float):
+        return round(value, CSV_DECIMALS)
+    if isinstance(value, int):
         return value
     if isinstance(value, datetime):
         return value.isoformat().replace("+00:00", "Z")

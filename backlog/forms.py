@@ -19,6 +19,21 @@ from intake.phi import phi_find, phi_message
 from intake.roles import speaks_for_any_site
 
 from .models import OUTCOME_QUESTIONS
+from .selectors.listing import BACKLOG_SORTS, DEFAULT_SORT, SEARCH_MAX_CHARS
+
+
+def search_text_clean(text: str) -> str:
+    """The backlog's search text, or ValidationError: too long, or holding patient information
+    (never searched with nor logged; the message does not quote it)."""
+    text = (text or "").strip()
+    if len(text) > SEARCH_MAX_CHARS:
+        raise ValidationError(f"Search: at most {SEARCH_MAX_CHARS} characters.")
+    if phi_find(text):
+        raise ValidationError(
+            "Search: what looks like patient information was typed; it is not searched for. "
+            "Search with words of the problem instead."
+        )
+    return text
 
 
 def _above_zero(value: float | None) -> None:
@@ -303,6 +318,13 @@ class BacklogFilterForm(forms.Form):
         label="Workflow area", required=False, choices=[("", "Any")] + list(WorkflowArea.choices)
     )
     safety = forms.ChoiceField(label="Safety", required=False, choices=SAFETY_CHOICES)
+    q = forms.CharField(
+        label="Search titles and statements",
+        required=False,
+        help_text="Every word must appear in the title or the statement.",
+        validators=[search_text_clean],
+    )
+    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in BACKLOG_SORTS], widget=forms.HiddenInput)
     capacity = forms.FloatField(
         label="IT capacity (weeks)",
         required=False,
@@ -346,7 +368,13 @@ class BacklogFilterForm(forms.Form):
             "site_codes": [data["site"]] if data.get("site") else None,
             "workflow_areas": [data["workflow_area"]] if data.get("workflow_area") else None,
             "safety": {"true": True, "false": False}.get(safety) if safety else None,
+            "text": data.get("q") or None,
         }
+
+    @property
+    def sort_key(self) -> str:
+        self.is_valid()
+        return self.cleaned_data.get("sort") or DEFAULT_SORT
 
     def api_query(self) -> dict:
         """The same filters in the REST API's spelling (for the CSV export link)."""
@@ -360,13 +388,17 @@ class BacklogFilterForm(forms.Form):
             query["workflow_area"] = filters["workflow_areas"][0]
         if filters["safety"] is not None:
             query["safety"] = "true" if filters["safety"] else "false"
+        if filters["text"]:
+            query["q"] = filters["text"]
+        if self.capacity_weeks is not None:
+            query["capacity"] = f"{self.capacity_weeks:g}"
         return query
 
     @property
     def active_count(self) -> int:
         """How many filters (and the capacity) are set, for the collapsed filter panel's summary."""
         self.is_valid()
-        return sum(1 for value in self.cleaned_data.values() if value not in (None, "", []))
+        return sum(1 for name, value in self.cleaned_data.items() if name != "sort" and value not in (None, "", []))
 
     @property
     def capacity_weeks(self) -> float | None:
@@ -379,3 +411,13 @@ class DismissForm(forms.Form):
 
     problem = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     other = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class RoadmapForm(forms.Form):
+    capacity = forms.FloatField(
+        label="IT capacity this quarter (weeks)",
+        required=False,
+        min_value=0,
+        max_value=100000,
+        help_text="Work in progress counts first; planned problems fill the rest in rank order.",
+    )

@@ -22,4 +22,5 @@ urlpatterns = [
     path("my/", views.my_problems_page, name="my-problems"),
     path("network/", views.network_page, name="network"),
     path("outcomes/", views.outcomes_page, name="outcomes"),
+    path("roadmap/", views.roadmap_page, name="roadmap"),
 ]

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from intake.evidence_kinds import KINDS
 from intake.forms import SiteReportForm, apply_refusal
-from intake.models import ALLOWED_MOVES, DELIVERED_STATUSES, EvidenceKind, Problem, Status, VersionConflict
+from intake.models import ALLOWED_MOVES, DELIVERED_STATUSES, EvidenceKind, Problem, Site, Status, VersionConflict
 from intake.outbox import is_following
 from intake.roles import EDIT_REFUSAL, Action, allowed_moves, evidence_action, may, may_edit, require
 from intake.selectors import administrators, problem_site_ids
@@ -44,6 +44,7 @@ from .forms import (
     MergeSearchForm,
     OutcomeForm,
     ProblemEditForm,
+    RoadmapForm,
     TriageForm,
     UnmergeForm,
 )
@@ -54,10 +55,19 @@ from .selectors.duplicates import (
     queued_pairs,
     unmerge_preview,
 )
-from .selectors.listing import backlog_fitting_count, backlog_page_rows, problems_of_user, safety_lane
-from .selectors.network import network_matrix
+from .selectors.listing import (
+    BACKLOG_SORTS,
+    DEFAULT_SORT,
+    SORT_DIRECTIONS,
+    backlog_fitting_count,
+    backlog_page_rows,
+    problems_of_user,
+    safety_lane,
+)
+from .selectors.network import network_matrix, network_problems
 from .selectors.outcomes import delivered_problems, outcome_of, outcome_summaries
 from .selectors.problem import problem_page
+from .selectors.roadmap import roadmap
 from .services import (
     comment_add,
     duplicate_dismiss,
@@ -580,7 +590,8 @@ def backlog_page(request):
     user = request.user
     policy = policy_current()
     filters = BacklogFilterForm(request.GET, auto_id="filter_%s")
-    rows = backlog_page_rows(policy=policy, **filters.filters())
+    sort = filters.sort_key
+    rows = backlog_page_rows(policy=policy, sort=sort, **filters.filters())
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     can_triage = may(user, Action.TRIAGE)
     items = [_row_context(problem, user) if can_triage else {"p": problem} for problem in page.object_list]
@@ -590,13 +601,17 @@ def backlog_page(request):
     if capacity is not None:
         fitting = backlog_fitting_count(rows, capacity_weeks=capacity)
         first = page.start_index() - 1 if page.object_list else 0
+        ranked = sort == DEFAULT_SORT  # the line is drawn in rank order only
         cut = {
             "capacity": capacity,
             "fitting": fitting,
             "total": page.paginator.count,
+            "ranked": ranked,
             # The line is drawn before the first problem that no longer fits (or after the last one).
-            "before_id": next((item["p"].pk for i, item in enumerate(items) if first + i == fitting), None),
-            "after_last": fitting == page.paginator.count and not page.has_next(),
+            "before_id": next((item["p"].pk for i, item in enumerate(items) if first + i == fitting), None)
+            if ranked
+            else None,
+            "after_last": ranked and fitting == page.paginator.count and not page.has_next(),
             "page": fitting // PAGE_SIZE + 1,
         }
 
@@ -604,6 +619,8 @@ def backlog_page(request):
     lane, lane_total = safety_lane(policy=policy) if may(user, Action.MOVE_ANY_STATUS) else ([], 0)
     query = request.GET.copy()
     query.pop("page", None)
+    unsorted = query.copy()
+    unsorted.pop("sort", None)
     return render(
         request,
         "backlog/backlog.html",
@@ -617,12 +634,26 @@ def backlog_page(request):
             "lane": lane,
             "lane_total": lane_total,
             "query": query.urlencode(),
+            "sort": sort,
+            "sort_links": _sort_links(unsorted.urlencode(), sort),
             "csv_query": urlencode(filters.api_query()),
             "next": request.get_full_path(),
             "policy": policy,
         },
         status=400 if filters.too_many_values else 200,
     )
+
+
+def _sort_links(query: str, current: str) -> dict:
+    """For each sortable column: the page's address sorted by it (filters kept), and whether it is the order."""
+    head = f"{reverse('backlog')}?{query + '&' if query else ''}"
+    return {
+        key: {
+            "url": head if key == DEFAULT_SORT else f"{head}sort={key}",
+            "aria_sort": SORT_DIRECTIONS[key] if key == current else None,
+        }
+        for key in BACKLOG_SORTS
+    }
 
 
 # --- my problems, network, outcomes ----------------------------------------------------------
@@ -639,14 +670,42 @@ def my_problems_page(request):
 @login_required
 @require_GET
 def network_page(request):
-    return render(request, "backlog/network.html", {"matrix": network_matrix(limit=NETWORK_PROBLEMS)})
+    sites = {site.code: site for site in Site.objects.order_by("code")}
+    chosen = sites.get(request.GET.get("site", "").strip().upper())
+    problems = network_problems(site_code=chosen.code if chosen else None)
+    page = Paginator(problems, NETWORK_PROBLEMS).get_page(request.GET.get("page"))
+    query = urlencode({"site": chosen.code}) if chosen else ""
+    return render(
+        request,
+        "backlog/network.html",
+        {
+            "matrix": network_matrix(list(page.object_list)),
+            "page": page,
+            "sites": sites.values(),
+            "chosen": chosen,
+            "query": query,
+        },
+    )
+
+
+@login_required
+@require_GET
+def roadmap_page(request):
+    form = RoadmapForm(request.GET or None, initial={"capacity": settings.ROADMAP_QUARTER_WEEKS})
+    capacity = settings.ROADMAP_QUARTER_WEEKS
+    if form.is_bound and form.is_valid() and form.cleaned_data["capacity"] is not None:
+        capacity = form.cleaned_data["capacity"]
+    plan = roadmap(policy=policy_current(), capacity_weeks=capacity)
+    return render(request, "backlog/roadmap.html", {"form": form, "plan": plan})
 
 
 @login_required
 @require_GET
 def outcomes_page(request):
     page = Paginator(delivered_problems(), 25).get_page(request.GET.get("page"))
-    return render(request, "backlog/outcomes.html", {"page": page, "rows": outcome_summaries(list(page.object_list))})
+    rows = outcome_summaries(list(page.object_list))
+    context = {"page": page, "rows": rows, "min_responses": settings.OUTCOME_MIN_RESPONSES}
+    return render(request, "backlog/outcomes.html", context)
 
 
 # --- duplicates queue --------------------------------------------------------------------------

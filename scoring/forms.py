@@ -35,6 +35,27 @@ class PolicyForm(_PolicyWeightsForm):
         error_messages={"required": "Say why the weights change: the policy history shows it."},
     )
 
+    # Preview only: where the capacity cut line falls (the backlog's "IT capacity").
+    capacity = forms.FloatField(
+        label="IT capacity (weeks), for the preview's cut line",
+        required=False,
+        min_value=0,
+        max_value=100000,
+        help_text="Optional: the preview then also lists what crosses the cut line.",
+    )
+    # Set when the form carries an earlier version's weights to go back to (they cannot be edited then).
+    revert = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, previewing: bool = False, reverting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if previewing:  # a preview saves nothing, so it needs no reason yet
+            self.fields["reason"].required = False
+        if reverting is not None:
+            for weight, value in reverting.weights:
+                self.fields[weight.name].disabled = True
+                self.initial[weight.name] = value
+            self.initial["revert"] = reverting.version
+
     def clean(self):
         data = super().clean()
         for weight in POLICY_WEIGHTS:

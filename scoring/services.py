@@ -59,3 +59,17 @@ def policy_update(*, actor: User | None, reason: str, **weights: float) -> tuple
     job = RerankJob.objects.create(policy_version=policy.version, created_by=actor)
     transaction.on_commit(lambda: rerank_dispatch(job.pk))
     return policy, job
+
+
+@transaction.atomic
+def policy_revert(*, actor: User, version: int, reason: str) -> tuple[ScoringPolicy, RerankJob]:
+    """Back to an earlier version's weights: a new version copying them (history is never
+    rewritten), with why, and a re-rank. The reason is required, as for any change."""
+    require(actor, Action.CHANGE_POLICY)
+    earlier = ScoringPolicy.objects.filter(version=version).first()
+    if earlier is None:
+        raise ValidationError({"revert": [f"There is no policy version {version}."]})
+    if not reason.strip():
+        raise ValidationError({"reason": ["Say why you go back to these weights: the policy history shows it."]})
+    weights = {weight.name: getattr(earlier, weight.name) for weight in POLICY_WEIGHTS}
+    return policy_update(actor=actor, reason=f"Back to version {version}: {reason.strip()}", **weights)

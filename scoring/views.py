@@ -11,11 +11,12 @@ from intake.auth.sessions import not_user_activity
 from intake.forms import apply_refusal
 from intake.roles import Action, may, require
 
-from .engine import POLICY_WEIGHTS
+from .engine import POLICY_WEIGHTS, Policy
 from .forms import PolicyForm
-from .models import JobState
+from .models import JobState, ScoringPolicy
+from .preview import PREVIEW_TOP, policy_preview
 from .selectors import policy_current, policy_versions, rerank_job, rerank_job_latest
-from .services import policy_update
+from .services import policy_revert, policy_update
 
 
 def _job_context(job) -> dict:
@@ -24,15 +25,41 @@ def _job_context(job) -> dict:
     return {"job": job, "job_finished": finished, "job_percent": percent}
 
 
+def _reverting(data) -> ScoringPolicy | None:
+    """The earlier version whose weights the form carries (?revert=N, or the posted `revert`)."""
+    raw = data.get("revert", "")
+    return ScoringPolicy.objects.filter(version=int(raw)).first() if raw.isdigit() else None
+
+
+def _preview(form: PolicyForm, current: ScoringPolicy):
+    """What the form's weights would move, against the stored scores (nothing is saved)."""
+    weights = {weight.name: value for weight, value in current.weights} | form.weights()
+    proposed = Policy(version=current.version + 1, **weights)
+    return policy_preview(proposed, capacity_weeks=form.cleaned_data.get("capacity"))
+
+
 @login_required
 def policy_page(request):
     may_change = may(request.user, Action.CHANGE_POLICY)
+    current = policy_current()
+    preview = None
     if request.method == "POST":
         require(request.user, Action.CHANGE_POLICY)
-        form = PolicyForm(request.POST)
-        if form.is_valid():
+        previewing = request.POST.get("action") == "preview"
+        reverting = _reverting(request.POST)
+        form = PolicyForm(request.POST, previewing=previewing, reverting=reverting)
+        if form.is_valid() and previewing:
+            preview = _preview(form, current)
+        elif form.is_valid():
             try:
-                policy, job = policy_update(actor=request.user, reason=form.cleaned_data["reason"], **form.weights())
+                if reverting is not None:
+                    policy, job = policy_revert(
+                        actor=request.user, version=reverting.version, reason=form.cleaned_data["reason"]
+                    )
+                else:
+                    policy, job = policy_update(
+                        actor=request.user, reason=form.cleaned_data["reason"], **form.weights()
+                    )
             except ValidationError as refusal:
                 apply_refusal(form, refusal)
             else:
@@ -42,9 +69,10 @@ def policy_page(request):
                 return redirect(f"{reverse('scoring-policy')}?job={job.pk}")
     else:
         form = None
-    current = policy_current()
     if may_change and form is None:
-        form = PolicyForm(initial={weight.name: value for weight, value in current.weights})
+        reverting = _reverting(request.GET)
+        initial = {weight.name: value for weight, value in current.weights}
+        form = PolicyForm(initial=initial, reverting=reverting if reverting != current else None)
     job = None
     if request.GET.get("job"):
         try:
@@ -61,6 +89,17 @@ def policy_page(request):
             "versions": policy_versions(),
             "weights": POLICY_WEIGHTS,
             "form": form if may_change else None,
+            "preview": preview,
+            "preview_top": PREVIEW_TOP,
+            "preview_groups": [
+                (f"Into the top {preview.top}", preview.entering),
+                (f"Out of the top {preview.top}", preview.leaving),
+                ("Now above the cut line (fits the capacity)", preview.into_capacity),
+                ("Now below the cut line", preview.out_of_capacity),
+            ]
+            if preview
+            else [],
+            "reverting": form.initial.get("revert") if form is not None else None,
             **_job_context(job),
         },
     )

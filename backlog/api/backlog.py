@@ -33,12 +33,15 @@ from api.pagination import INVALID_CURSOR, PAGE_PARAMETERS, page_size_from
 from api.schema import READ, errors
 from intake.models import Problem, Status, WorkflowArea
 from intake.numbers import FILTER_VALUES_MAX, too_many_values
+from scoring.selectors import policy_current
 
+from ..forms import search_text_clean
 from ..selectors.keyset import BacklogPosition, backlog_page
-from ..selectors.listing import BACKLOG_COLUMNS, backlog_all
+from ..selectors.listing import BACKLOG_COLUMNS, SEARCH_MAX_CHARS, SEARCH_MAX_WORDS, backlog_all
 from .serializers import BacklogItemOut
 
-CSV_COLUMNS = (*BACKLOG_COLUMNS, "url")
+# within_capacity: above the cut line of `capacity` weeks (empty without one); numbers rounded to 2 places.
+CSV_COLUMNS = (*BACKLOG_COLUMNS, "url", "within_capacity")
 NEXT, PREVIOUS = "n", "p"
 
 
@@ -57,6 +60,7 @@ class BacklogFilter(django_filters.FilterSet):
     site = CharInFilter()
     workflow_area = ChoiceInFilter(choices=WorkflowArea.choices)
     safety = BooleanFilter()
+    q = django_filters.CharFilter(validators=[search_text_clean])
 
     class Meta:
         model = Problem
@@ -64,7 +68,7 @@ class BacklogFilter(django_filters.FilterSet):
 
 
 LIST_FILTERS = {"status": "statuses", "site": "site codes", "workflow_area": "workflow areas"}
-NO_FILTERS = {"statuses": None, "site_codes": None, "workflow_areas": None, "safety": None}
+NO_FILTERS = {"statuses": None, "site_codes": None, "workflow_areas": None, "safety": None, "text": None}
 
 
 def _filters(request) -> dict:
@@ -89,7 +93,21 @@ def _filters(request) -> dict:
         "site_codes": [code.strip().upper() for code in data.get("site") or [] if code.strip()] or None,
         "workflow_areas": data.get("workflow_area") or None,
         "safety": data.get("safety"),
+        "text": (data.get("q") or "").strip() or None,
     }
+
+
+def _capacity(request) -> float | None:
+    raw = request.query_params.get("capacity")
+    if raw in (None, ""):
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 100000:
+        raise serializers.ValidationError({"capacity": ["Enter a number of weeks from 0 to 100000."]})
+    return value
 
 
 def _encode_cursor(direction: str, position: BacklogPosition) -> str:
@@ -162,11 +180,24 @@ BACKLOG_PARAMETERS = [
     ),
     _list_parameter("workflow_area", {"type": "string", "enum": WorkflowArea.values}, "Comma-separated areas."),
     OpenApiParameter("safety", bool, description="true: only problems with a safety concern; false: only without."),
+    OpenApiParameter(
+        "q",
+        {"type": "string", "maxLength": SEARCH_MAX_CHARS},
+        description="Text search: problems whose title or statement holds every word (case-insensitive; "
+        f"at most {SEARCH_MAX_WORDS} words count). Text that looks like patient information is refused (400).",
+    ),
     *PAGE_PARAMETERS,
     OpenApiParameter(
         "format",
         {"type": "string", "enum": ["json", "csv"]},
-        description="csv streams every row matching the filters (no paging) with the same columns.",
+        description="csv streams every row matching the filters (no paging) with the same columns, "
+        "numbers rounded to 2 decimals, and `within_capacity`.",
+    ),
+    OpenApiParameter(
+        "capacity",
+        {"type": "number", "minimum": 0, "maximum": 100000},
+        description="CSV only: IT capacity in weeks. `within_capacity` says whether each row is above the cut "
+        "line: the running sum of effort (the estimate, or the policy's default) in this order fits.",
     ),
 ]
 
@@ -222,9 +253,11 @@ class BacklogView(JsonOrCSVMixin, APIView):
 
     def _csv(self, request, filters: dict) -> StreamingHttpResponse:
         head = _problem_url_head(request)
+        capacity = _capacity(request)
+        effort = policy_current().default_effort_weeks if capacity is not None else 0.0
 
         def items():
-            for item in backlog_all(**filters):
+            for item in backlog_all(**filters, capacity_weeks=capacity, default_effort_weeks=effort):
                 item["url"] = f"{head}{item['id']}/"
                 yield item
 

@@ -110,8 +110,18 @@ class OutcomeSummaryOut(serializers.Serializer):
     better_care = serializers.FloatField(allow_null=True, help_text="Mean answer, 1–5.")
     less_frustrated = serializers.FloatField(allow_null=True, help_text="Mean answer, 1–5.")
     more_confident = serializers.FloatField(allow_null=True, help_text="Mean answer, 1–5.")
-    realized_provider_hours_per_week = serializers.FloatField(allow_null=True)
-    estimate_accuracy = serializers.FloatField(allow_null=True)
+    realized_provider_hours_per_week = serializers.FloatField(
+        allow_null=True, help_text="null while `too_early` (and before any answer)."
+    )
+    estimate_accuracy = serializers.FloatField(
+        allow_null=True, help_text="Realized ÷ estimated plain provider hours; null while `too_early`."
+    )
+    too_early = serializers.BooleanField(
+        help_text="Fewer answers than `min_responses`: realized hours and accuracy are held back."
+    )
+    min_responses = serializers.IntegerField(help_text="Answers needed before realized hours are shown.")
+    sites_answered = serializers.IntegerField(help_text="Sites with at least one answer.")
+    sites_affected = serializers.IntegerField(help_text="Sites the problem's score counts.")
 
     class Meta:
         ref_name = "OutcomeSummary"

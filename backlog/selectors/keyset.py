@@ -23,6 +23,7 @@ from .listing import (
     ROW_FIELDS,
     backlog_item,
     backlog_ranked,
+    search_words,
 )
 
 _OPEN = frozenset(OPEN_STATUSES)
@@ -106,6 +107,7 @@ def backlog_page(
     site_codes: list[str] | None = None,
     workflow_areas: list[str] | None = None,
     safety: bool | None = None,
+    text: str | None = None,
     after: BacklogPosition | None = None,
     before: BacklogPosition | None = None,
     limit: int = 50,
@@ -115,7 +117,13 @@ def backlog_page(
     The same rows and order as backlog_ranked, read by keyset: rows strictly after `after` (or
     strictly before `before`), so a page costs the same at any depth.
     """
-    filters = {"statuses": statuses, "site_codes": site_codes, "workflow_areas": workflow_areas, "safety": safety}
+    filters = {
+        "statuses": statuses,
+        "site_codes": site_codes,
+        "workflow_areas": workflow_areas,
+        "safety": safety,
+        "text": text,
+    }
     read = _page_rows_postgresql if connection.vendor == "postgresql" else _page_rows_portable
     rows = read(filters, after=after, before=before, fetch=limit + 1)
     more = len(rows) > limit
@@ -184,6 +192,10 @@ def _page_rows_postgresql(filters: dict, *, after, before, fetch: int) -> list[t
     if filters["safety"] is not None:
         where.append(" AND p.safety_concern = %s")
         params.append(filters["safety"])
+    for word in search_words(filters.get("text")):  # the same match as the ORM's icontains
+        where.append(" AND (p.title ILIKE %s OR p.statement ILIKE %s)")
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params += [pattern, pattern]
     condition = "".join(where)
     # Only open problems have ranks: a listing of closed statuses never walks the ranked rows.
     any_ranked = not statuses or not _OPEN.isdisjoint(statuses)

@@ -12,11 +12,22 @@ from collections.abc import Iterator
 import orjson
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When, Window
 from django.db.models.expressions import RowRange
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 
-from intake.models import OPEN_STATUSES, Problem, SiteReport, User
+from intake.models import OPEN_STATUSES, Evidence, Problem, SiteReport, User
 from scoring.models import ScoringPolicy
 from scoring.ranking import LISTING_ORDER, is_pending, pending_annotation
+
+# The backlog's text search (pages and API): words found in the title or the statement, every word
+# required, case-insensitive. Bounded so that a search costs a bounded number of LIKE probes.
+SEARCH_MAX_CHARS = 100
+SEARCH_MAX_WORDS = 8
+
+
+def search_words(text: str | None) -> list[str]:
+    """The words searched for in `text` (at most SEARCH_MAX_WORDS, duplicates once)."""
+    words = dict.fromkeys(word.lower() for word in (text or "")[:SEARCH_MAX_CHARS].split())
+    return list(words)[:SEARCH_MAX_WORDS]
 
 
 def _backlog_filtered(
@@ -25,8 +36,11 @@ def _backlog_filtered(
     site_codes: list[str] | None,
     workflow_areas: list[str] | None,
     safety: bool | None,
+    text: str | None = None,
 ) -> QuerySet[Problem]:
     problems = Problem.objects.filter(status__in=statuses or OPEN_STATUSES)
+    for word in search_words(text):
+        problems = problems.filter(Q(title__icontains=word) | Q(statement__icontains=word))
     if site_codes:
         # A problem counts at a site if it, or a problem merged into it, has a report there. Two
         # EXISTS (not one with an OR inside) so each probes the (problem, site, reporter) index.
@@ -48,9 +62,12 @@ def backlog_ranked(
     site_codes: list[str] | None = None,
     workflow_areas: list[str] | None = None,
     safety: bool | None = None,
+    text: str | None = None,
 ) -> QuerySet[Problem]:
     """Problems by global rank (open ones; pending new ones last). Filters never renumber ranks."""
-    problems = _backlog_filtered(statuses=statuses, site_codes=site_codes, workflow_areas=workflow_areas, safety=safety)
+    problems = _backlog_filtered(
+        statuses=statuses, site_codes=site_codes, workflow_areas=workflow_areas, safety=safety, text=text
+    )
     return problems.select_related("score").order_by(*LISTING_ORDER)
 
 
@@ -119,20 +136,47 @@ def backlog_all(
     site_codes: list[str] | None = None,
     workflow_areas: list[str] | None = None,
     safety: bool | None = None,
+    text: str | None = None,
+    capacity_weeks: float | None = None,
+    default_effort_weeks: float = 0.0,
 ) -> Iterator[dict]:
     """Every backlog row matching the filters, in global rank order, as plain dicts (for CSV export).
 
-    One query read through a server-side cursor: the export is a consistent snapshot of the
-    backlog, however long it takes to stream.
+    With `capacity_weeks`, each row says whether it is above the backlog page's cut line
+    (`within_capacity`: the running sum of effort, the estimate or `default_effort_weeks`, in this
+    order, within the capacity). One query read through a server-side cursor: the export is a
+    consistent snapshot of the backlog, however long it takes to stream.
     """
-    problems = backlog_ranked(statuses=statuses, site_codes=site_codes, workflow_areas=workflow_areas, safety=safety)
-    rows = problems.annotate(policy_in_force=POLICY_IN_FORCE).values_list(*ROW_FIELDS)
+    problems = backlog_ranked(
+        statuses=statuses, site_codes=site_codes, workflow_areas=workflow_areas, safety=safety, text=text
+    ).annotate(policy_in_force=POLICY_IN_FORCE)
+    if capacity_weeks is None:
+        for row in problems.values_list(*ROW_FIELDS).iterator(chunk_size=2000):
+            yield backlog_item(row)
+        return
+    effort = Coalesce(F("effort_weeks"), Value(default_effort_weeks), output_field=FloatField())
+    running = Window(Sum(effort), order_by=list(LISTING_ORDER), frame=RowRange(start=None, end=0))
+    rows = problems.annotate(cumulative_effort=running).values_list(*ROW_FIELDS, "cumulative_effort")
     for row in rows.iterator(chunk_size=2000):
-        yield backlog_item(row)
+        yield backlog_item(row[:-1]) | {"within_capacity": row[-1] <= capacity_weeks}
 
 
 # Listings show titles, not the texts behind them: leave those in the database.
 LONG_TEXT_FIELDS = ("statement", "proposed_solution", "safety_details", "decline_reason")
+
+# The backlog page's sortable columns: an allow-list of keys, each an ORDER BY that ends in the rank
+# order (scoring.ranking's), so ties always fall in rank order. `rank` is that order itself.
+DEFAULT_SORT = "rank"
+BACKLOG_SORTS = {
+    DEFAULT_SORT: LISTING_ORDER,
+    "title": (Lower("title").asc(), *LISTING_ORDER),
+    "sites": (F("score__sites_affected").desc(nulls_last=True), *LISTING_ORDER),
+    "hours": (F("score__provider_hours_per_week").desc(nulls_last=True), *LISTING_ORDER),
+    "effort": (F("effort_used").asc(), *LISTING_ORDER),
+}
+# Which way each key sorts its column (a table header's aria-sort).
+SORT_DIRECTIONS = {DEFAULT_SORT: "ascending", "title": "ascending", "sites": "descending", "hours": "descending"}
+SORT_DIRECTIONS["effort"] = "ascending"
 
 
 def backlog_page_rows(
@@ -142,19 +186,25 @@ def backlog_page_rows(
     site_codes: list[str] | None = None,
     workflow_areas: list[str] | None = None,
     safety: bool | None = None,
+    text: str | None = None,
+    sort: str = DEFAULT_SORT,
 ) -> QuerySet[Problem]:
-    """backlog_ranked with what the page shows beside it: a pending flag and the effort counted.
+    """backlog_ranked with what the page shows beside it: a pending flag and the effort counted,
+    in the order of `sort` (a BACKLOG_SORTS key; rank order by default).
 
     `effort_used` is the problem's estimate or, without one, the policy's default.
     """
-    return (
-        backlog_ranked(statuses=statuses, site_codes=site_codes, workflow_areas=workflow_areas, safety=safety)
+    rows = (
+        backlog_ranked(
+            statuses=statuses, site_codes=site_codes, workflow_areas=workflow_areas, safety=safety, text=text
+        )
         .defer(*LONG_TEXT_FIELDS)
         .annotate(
             score_pending=pending_annotation(policy.version),
             effort_used=Coalesce(F("effort_weeks"), Value(policy.default_effort_weeks), output_field=FloatField()),
         )
     )
+    return rows if sort == DEFAULT_SORT else rows.order_by(*BACKLOG_SORTS[sort])
 
 
 def backlog_fitting_count(rows: QuerySet[Problem], *, capacity_weeks: float) -> int:
@@ -179,14 +229,18 @@ def safety_lane(*, policy: ScoringPolicy, limit: int = 25) -> tuple[list[Problem
 
 
 def problems_of_user(*, user: User, policy: ScoringPolicy) -> QuerySet[Problem]:
-    """Problems `user` submitted or joined (has a site report on), newest first."""
+    """Problems `user` submitted, joined (has a site report on) or added evidence to (what
+    informatics staff and product managers measure), newest first."""
     joined = SiteReport.objects.filter(problem_id=OuterRef("pk"), reporter=user)
+    measured = Evidence.objects.filter(problem_id=OuterRef("pk"), added_by=user)
     return (
-        Problem.objects.filter(Q(submitted_by=user) | Exists(joined))
+        Problem.objects.filter(Q(submitted_by=user) | Exists(joined) | Exists(measured))
         .select_related("score", "merged_into")
         .annotate(
             score_pending=pending_annotation(policy.version),
             submitted_by_me=Case(When(submitted_by=user, then=Value(True)), default=Value(False)),
+            joined_by_me=Exists(joined),
+            evidence_by_me=Exists(measured),
         )
         .order_by("-created_at", "-id")
     )

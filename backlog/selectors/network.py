@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from intake.models import OPEN_STATUSES, Problem, Site, SiteReport
@@ -31,17 +31,27 @@ class NetworkMatrix:
     site_loads: list[SiteLoad]
 
 
-def network_matrix(*, limit: int = 30) -> NetworkMatrix:
-    """Which sites report each of the top `limit` open problems (merged-in reports count for the target).
+def network_problems(*, site_code: str | None = None) -> QuerySet[Problem]:
+    """The ranked open problems, by rank; with `site_code`, those reported at that site (their own
+    report or one merged in, as the backlog's site filter)."""
+    problems = Problem.objects.filter(status__in=OPEN_STATUSES, score__is_open=True)
+    if site_code:
+        reports = SiteReport.objects.filter(site__code=site_code)
+        problems = problems.filter(
+            Exists(reports.filter(problem_id=OuterRef("pk")))
+            | Exists(reports.filter(problem__merged_into_id=OuterRef("pk")))
+        )
+    return problems.select_related("score").order_by(*RANK_ORDER)
+
+
+def network_matrix(problems: list[Problem]) -> NetworkMatrix:
+    """Which sites report each of `problems` (one page of network_problems; merged-in reports count
+    for the target).
 
     Columns are the active sites plus any inactive site that still reports one of these problems;
     `site_loads` gives per site the number of open problems it reports.
     """
-    top = list(
-        Problem.objects.filter(status__in=OPEN_STATUSES, score__is_open=True)
-        .select_related("score")
-        .order_by(*RANK_ORDER)[:limit]
-    )
+    top = problems
     top_ids = [p.pk for p in top]
     marked: dict[int, set[int]] = {}
     for problem_id, merged_into_id, site_id in (

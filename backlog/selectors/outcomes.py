@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import fmean
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from intake.models import DELIVERED_STATUSES, Problem, Site
@@ -20,31 +21,49 @@ class OutcomeSummary:
     better_care: float | None
     less_frustrated: float | None
     more_confident: float | None
+    # Held back (None) while too_early: one answer is not a measurement.
     realized_provider_hours_per_week: float | None
     estimate_accuracy: float | None
+    sites_answered: int = 0  # sites with at least one answer …
+    sites_affected: int = 0  # … of the sites the problem's score counts
+    min_responses: int = 0  # settings.OUTCOME_MIN_RESPONSES when summarised
+
+    @property
+    def too_early(self) -> bool:
+        """Fewer answers than OUTCOME_MIN_RESPONSES: realized hours and accuracy are not shown yet."""
+        return self.responses < self.min_responses
 
 
-NO_ANSWERS = OutcomeSummary(0, None, None, None, None, None)
+def _min_responses() -> int:
+    return settings.OUTCOME_MIN_RESPONSES
 
 
 def _summary(answers: list[Outcome], *, current: Score, sites: dict[str, SiteFacts]) -> OutcomeSummary:
     """The survey means, and realized hours against the estimate without the after-hours weighting
-    (so that both sides count plain hours)."""
+    (so that both sides count plain hours), with their coverage; the hours are held back until
+    OUTCOME_MIN_RESPONSES answers have come in."""
+    coverage = {
+        "sites_answered": len({a.site_id for a in answers}),
+        "sites_affected": current.sites_affected,
+        "min_responses": _min_responses(),
+    }
     if not answers:
-        return NO_ANSWERS
+        return OutcomeSummary(0, None, None, None, None, None, **coverage)
     realized = realized_provider_hours(
         [Answer(site=a.site.code, minutes_saved_per_shift=a.minutes_saved_per_shift) for a in answers],
         sites,
         {s.site: s.providers_affected_pct for s in current.per_site},
     )
     estimate = current.provider_hours_unweighted
+    measured = len(answers) >= coverage["min_responses"]
     return OutcomeSummary(
         responses=len(answers),
         better_care=fmean(a.better_care for a in answers),
         less_frustrated=fmean(a.less_frustrated for a in answers),
         more_confident=fmean(a.more_confident for a in answers),
-        realized_provider_hours_per_week=realized,
-        estimate_accuracy=(realized / estimate) if estimate else None,
+        realized_provider_hours_per_week=realized if measured else None,
+        estimate_accuracy=(realized / estimate) if estimate and measured else None,
+        **coverage,
     )
 
 

@@ -313,6 +313,10 @@ SCORE_COALESCE_URL = os.environ.get(
 SCORE_BROKER_BACKOFF_SECONDS = float(os.environ.get("SCORE_BROKER_BACKOFF_SECONDS", "5"))
 # Problems per batch of a recompute or re-rank (one read per table, one write per batch).
 SCORE_BATCH_SIZE = int(os.environ.get("SCORE_BATCH_SIZE", "2000"))
+# Outcomes: realized hours and estimate accuracy are held back as "too early" below this many answers.
+OUTCOME_MIN_RESPONSES = int(os.environ.get("OUTCOME_MIN_RESPONSES", "3"))
+# The roadmap's default IT capacity for a quarter, in weeks of work (the page lets you change it).
+ROADMAP_QUARTER_WEEKS = float(os.environ.get("ROADMAP_QUARTER_WEEKS", "13"))
 
 # Intake says "these problems are stale" through this hook; config wires it to scoring.
 BRIDGE_STALE_NOTIFIER = "scoring.dispatch.problems_stale"

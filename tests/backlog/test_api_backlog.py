@@ -230,14 +230,30 @@ def test_csv_has_the_same_columns_and_every_matching_row(api_as, users, ranked):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="backlog.csv"'
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert set(rows[0]) == ITEM_KEYS
+    assert set(rows[0]) == ITEM_KEYS | {"within_capacity"}
     assert [int(row["id"]) for row in rows] == [ranked[k].pk for k in "bdf"]
+    assert {row["within_capacity"] for row in rows} == {""}  # no capacity asked
     assert [row["rank"] for row in rows] == ["2", "4", "6"]
     first = rows[0]
     assert (first["sites"], first["safety_concern"], first["score_pending"]) == ("SOUTH", "true", "false")
     assert first["url"] == json_item["url"]
     assert first["created_at"] == json_item["created_at"]
-    assert float(first["priority"]) == json_item["priority"]
+    assert float(first["priority"]) == round(json_item["priority"], 2)
+
+
+@pytest.mark.django_db
+def test_csv_rounds_numbers_and_marks_the_cut_line_of_a_capacity(api_as, users, ranked):
+    # b, d, f at SOUTH, 2 weeks each (the policy default): 5 weeks hold b and d
+    response = api_as(users[Role.PRODUCT_MANAGER]).get("/api/v1/backlog/?format=csv&site=SOUTH&capacity=5")
+
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [row["within_capacity"] for row in rows] == ["true", "true", "false"]
+    numbers = [row[name] for row in rows for name in ("priority", "value_hours_per_week", "confidence", "breadth")]
+    assert all(len(number.partition(".")[2]) <= 2 for number in numbers), numbers
+    assert rows[0]["value_hours_per_week"] == "48.0"  # 12 min × 4 h a minute at SOUTH
+    assert api_as(users[Role.PRODUCT_MANAGER]).get("/api/v1/backlog/?format=csv&capacity=-1").json() == {
+        "capacity": ["Enter a number of weeks from 0 to 100000."]
+    }
 
 
 @pytest.mark.django_db

@@ -68,6 +68,10 @@ def test_intake_creates_the_problem_and_its_first_site_report(api_as, clinician,
         "more_confident": None,
         "realized_provider_hours_per_week": None,
         "estimate_accuracy": None,
+        "too_early": True,
+        "min_responses": 3,
+        "sites_answered": 0,
+        "sites_affected": 1,
     }
     # Not committed inside this test's transaction, so not scored yet: null fields, pending.
     assert body["score"]["score_pending"] is True
@@ -413,7 +417,8 @@ def test_outcomes_open_once_delivered_and_answering_again_replaces(api_as, users
 
 
 @pytest.mark.django_db
-def test_outcome_summary_compares_realized_with_estimated_hours(api_as, users, site):
+def test_outcome_summary_compares_realized_with_estimated_hours(api_as, users, site, settings):
+    settings.OUTCOME_MIN_RESPONSES = 2
     problem = problem_at(site, status=Status.DELIVERED)  # 10 providers × 100% × 10 × 4 × 3 min = 20 h estimated
     scores_recompute(problem_ids=[problem.pk])
     other = UserFactory(username="other-clinician", home_site=site, role=Role.CLINICIAN)
@@ -440,6 +445,37 @@ def test_outcome_summary_compares_realized_with_estimated_hours(api_as, users, s
         "more_confident": 4.0,
         "realized_provider_hours_per_week": pytest.approx(6.0),
         "estimate_accuracy": pytest.approx(0.3),
+        "too_early": False,
+        "min_responses": 2,
+        "sites_answered": 1,
+        "sites_affected": 1,
+    }
+
+
+@pytest.mark.django_db
+def test_outcome_summary_holds_realized_hours_back_until_enough_answers(api_as, users, site, other_site):
+    problem = problem_at(site, status=Status.DELIVERED)
+    SiteReportFactory(problem=problem, site=other_site, reporter=users[Role.INFORMATICS])
+    scores_recompute(problem_ids=[problem.pk])
+    answer = {"site": "NORTH", "better_care": 4, "less_frustrated": 3, "more_confident": 4}
+    api_as(users[Role.CLINICIAN]).post(
+        f"/api/v1/problems/{problem.pk}/outcomes/", answer | {"minutes_saved_per_shift": 9}, format="json"
+    )
+
+    outcomes = api_as(users[Role.IT_LEAD]).get(f"/api/v1/problems/{problem.pk}/").json()["outcomes"]
+
+    # One answer of the three needed (OUTCOME_MIN_RESPONSES): means shown, hours held back
+    assert outcomes == {
+        "responses": 1,
+        "better_care": 4.0,
+        "less_frustrated": 3.0,
+        "more_confident": 4.0,
+        "realized_provider_hours_per_week": None,
+        "estimate_accuracy": None,
+        "too_early": True,
+        "min_responses": 3,
+        "sites_answered": 1,
+        "sites_affected": 2,
     }
 
 

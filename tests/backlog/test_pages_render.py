@@ -16,7 +16,7 @@ from scoring.services import policy_update
 from tests.factories import SiteFactory, UserFactory
 
 ROLES = [Role.CLINICIAN, Role.INFORMATICS, Role.PRODUCT_MANAGER, Role.IT_LEAD, Role.ADMIN]
-PAGES = ["/backlog/", "/my/", "/network/", "/outcomes/"]
+PAGES = ["/backlog/", "/my/", "/roadmap/", "/network/", "/outcomes/"]
 
 
 def submit(author, site, title, *, minutes=3, per_shift=10, **kwargs):
@@ -98,9 +98,15 @@ def test_anonymous_users_are_sent_to_login(client, path):
 @pytest.mark.parametrize(
     ("role", "links"),
     [
-        (Role.CLINICIAN, ["Report a problem", "My problems", "Backlog", "Network", "Outcomes", "Scoring policy"]),
-        (Role.IT_LEAD, ["Backlog", "Network", "Outcomes", "Scoring policy", "API tokens", "API docs"]),
-        (Role.ADMIN, ["Backlog", "Network", "Outcomes", "Scoring policy", "API tokens", "API docs", "Audit", "Admin"]),
+        (
+            Role.CLINICIAN,
+            ["Report a problem", "My problems", "Backlog", "Roadmap", "Network", "Outcomes", "Scoring policy"],
+        ),
+        (Role.IT_LEAD, ["Backlog", "Roadmap", "Network", "Outcomes", "Scoring policy", "API tokens", "API docs"]),
+        (
+            Role.ADMIN,
+            ["Backlog", "Roadmap", "Network", "Outcomes", "Scoring policy", "API tokens", "API docs", "Audit", "Admin"],
+        ),
     ],
 )
 def test_navigation_follows_the_role(client, users, role, links):
@@ -216,7 +222,8 @@ def test_merged_problem_page_links_to_the_problem_kept(client, users, data):
 
 
 @pytest.mark.django_db
-def test_delivered_problem_page_shows_the_outcome_summary_and_survey(client, users, data):
+def test_delivered_problem_page_shows_the_outcome_summary_and_survey(client, users, data, settings):
+    settings.OUTCOME_MIN_RESPONSES = 1
     client.force_login(users[Role.INFORMATICS])
 
     response = client.get(f"/problems/{data['delivered'].pk}/")
@@ -228,7 +235,38 @@ def test_delivered_problem_page_shows_the_outcome_summary_and_survey(client, use
     # NORTH: 10 providers × 4 shifts × 6 min / 60 = 4 h realized of 10 × 10 × 4 × 1 / 60 = 6.7 h estimated
     assert "<dd>4.0 h/week</dd>" in html
     assert "<dd>60 %</dd>" in html
+    assert "<dt>Sites answered</dt><dd>1 of 1 affected</dd>" in html
     assert "Status: In progress → Delivered</li>" in html
+
+
+@pytest.mark.django_db
+def test_one_answer_is_too_early_for_realized_hours_on_the_problem_and_outcomes_pages(client, users, data):
+    # OUTCOME_MIN_RESPONSES is 3 by default; the delivered problem has one answer
+    client.force_login(users[Role.INFORMATICS])
+
+    problem_html = client.get(f"/problems/{data['delivered'].pk}/").content.decode()
+    outcomes_html = client.get("/outcomes/").content.decode()
+
+    assert "<dd>Too early: 1 of the 3 answers needed</dd>" in problem_html
+    assert "Estimate accuracy" not in problem_html
+    assert "<dd>4.0 / 5</dd>" in problem_html  # the survey's means are shown from the first answer
+    assert "Too early (1 of 3 answers) · 6.7 estimated" in outcomes_html
+    assert 'data-label="Sites answered">1 of 1</td>' in outcomes_html
+    assert "realized vs 6.7 estimated" not in outcomes_html
+    assert ">17 %</td>" not in outcomes_html
+
+
+@pytest.mark.django_db
+def test_my_problems_includes_what_i_added_evidence_to(client, users, data):
+    # The product manager submitted and joined nothing, and added the time study and cost report to "top"
+    client.force_login(users[Role.PRODUCT_MANAGER])
+
+    response = client.get("/my/")
+
+    (row,) = response.context["page"].object_list
+    assert row == data["top"]
+    assert (row.submitted_by_me, row.joined_by_me, row.evidence_by_me) == (False, False, True)
+    assert '<td data-label="You">added evidence</td>' in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -267,7 +305,8 @@ def test_network_marks_the_sites_that_report_each_problem(client, users, data, s
 
 
 @pytest.mark.django_db
-def test_outcomes_page_matches_each_problem_page_summary(client, users, data, site):
+def test_outcomes_page_matches_each_problem_page_summary(client, users, data, site, settings):
+    settings.OUTCOME_MIN_RESPONSES = 2
     second_site_user = UserFactory(username="south-doc", home_site=site, role=Role.CLINICIAN)
     outcome_answer(
         problem=data["delivered"],

@@ -90,3 +90,68 @@ def test_the_admin_user_list_shows_each_users_roles(client, users):
     assert '<td class="field-roles_held">Clinician</td>' in html
     assert '<td class="field-roles_held">none: no access yet</td>' in html
     assert '<td class="field-roles_held">Administrator</td>' in html  # root, a superuser
+
+
+# --- the network page: by site, linking to the backlog, beyond the top 30 --------------------------
+
+
+def test_network_filters_by_site_links_sites_to_the_backlog_and_pages_beyond_30(client, users, site, other_site):
+    for n in range(33):
+        problem = ProblemFactory(submitted_by=users[Role.CLINICIAN], title=f"Problem {n:02}")
+        SiteReportFactory(
+            problem=problem,
+            site=site if n % 3 else other_site,
+            reporter=users[Role.CLINICIAN],
+            minutes_lost_per_occurrence=100 - n,
+        )
+    scores_recompute(problem_ids=list(Problem.objects.values_list("pk", flat=True)))
+    client.force_login(users[Role.PRODUCT_MANAGER])
+
+    first = client.get("/network/")
+    assert len(first.context["matrix"].rows) == 30
+    second = client.get("/network/", {"page": 2})
+    assert [row.problem.score.rank for row in second.context["matrix"].rows] == [31, 32, 33]
+    assert "Problems 31–33 of 33" in second.content.decode()
+
+    south = client.get("/network/", {"site": "south"})
+    rows = south.context["matrix"].rows
+    assert len(rows) == 11 and all(row.marks == [False, True] for row in rows)
+    html = south.content.decode()
+    assert '<option value="SOUTH" selected>' in html
+    assert '<a href="/backlog/?site=SOUTH">see them in the backlog</a>' in html
+    assert '<a href="/backlog/?site=NORTH" title="North Urgent Care: its problems in the backlog">NORTH</a>' in html
+
+
+# --- the roadmap -----------------------------------------------------------------------------------
+
+
+def test_the_roadmap_shows_in_progress_planned_and_delivered_and_what_fits_the_quarter(client, users, site):
+    def at(status, minutes, effort, title):
+        problem = ProblemFactory(status=status, effort_weeks=effort, title=title, submitted_by=users[Role.CLINICIAN])
+        SiteReportFactory(
+            problem=problem, site=site, reporter=users[Role.CLINICIAN], minutes_lost_per_occurrence=minutes
+        )
+        return problem
+
+    at("in_progress", 5, 4, "Doing now")
+    at("planned", 9, 3, "Planned first")
+    at("planned", 6, 5, "Planned second")
+    at("planned", 1, None, "Planned third")  # 2 weeks, the policy default
+    at("delivered", 4, 1, "Done already")
+    scores_recompute(problem_ids=list(Problem.objects.values_list("pk", flat=True)))
+    client.force_login(users[Role.CLINICIAN])
+
+    # 13 weeks by default: 4 in progress, 9 left: the first (3) and second (5) fit, not the third (2 more)
+    response = client.get("/roadmap/")
+    plan = response.context["plan"]
+    assert [p.title for p in plan.in_progress] == ["Doing now"]
+    assert [p.title for p in plan.planned] == ["Planned first", "Planned second", "Planned third"]
+    assert [p.title for p in plan.delivered] == ["Done already"]
+    assert (plan.capacity_weeks, plan.weeks_left, plan.planned_fitting) == (13, 9, 2)
+    html = response.content.decode()
+    planned = html.split('id="h-planned"')[1].split("</ol>")[0]
+    assert planned.index("Planned second") < planned.index("capacity ends here") < planned.index("Planned third")
+    assert "<strong>2</strong> of 3 planned problems fit" in html
+
+    assert client.get("/roadmap/", {"capacity": "14"}).context["plan"].planned_fitting == 3
+    assert client.get("/roadmap/", {"capacity": "-3"}).context["plan"].capacity_weeks == 13  # refused: the default

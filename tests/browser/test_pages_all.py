@@ -15,12 +15,12 @@ from .conftest import axe_serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CLINICAL_PAGES = ["/intake/", "/my/", "/backlog/", "/network/", "/outcomes/", "{top}", "{delivered}"]
+CLINICAL_PAGES = ["/intake/", "/my/", "/backlog/", "/roadmap/", "/network/", "/outcomes/", "{top}", "{delivered}"]
 PAGES = {
     Role.CLINICIAN: CLINICAL_PAGES,
     Role.INFORMATICS: CLINICAL_PAGES,
     Role.PRODUCT_MANAGER: [*CLINICAL_PAGES, "/scoring/policy/"],
-    Role.IT_LEAD: ["/backlog/", "/tokens/", "/network/", "/outcomes/", "{top}", "{delivered}"],
+    Role.IT_LEAD: ["/backlog/", "/roadmap/", "/tokens/", "/network/", "/outcomes/", "{top}", "{delivered}"],
     None: ["/"],  # an account without a role
 }
 
