@@ -28,3 +28,18 @@ def writers(action: Action) -> type[ReadAnyWriteAction]:
     """A permission class: everyone logged in reads, only the roles that may take `action` write."""
     name = "Writers" + "".join(part.title() for part in action.value.split("_"))
     return type(name, (ReadAnyWriteAction,), {"write_action": action, "message": refusal(action)})
+
+
+class OnlyAction(BasePermission):
+    """Every method, reads included, needs `action` (e.g. webhooks, whose URLs are administrators' business)."""
+
+    action: Action
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated) and may(user, self.action)
+
+
+def only(action: Action) -> type[OnlyAction]:
+    name = "Only" + "".join(part.title() for part in action.value.split("_"))
+    return type(name, (OnlyAction,), {"action": action, "message": refusal(action)})
