@@ -31,7 +31,7 @@ def writers(action: Action) -> type[ReadAnyWriteAction]:
 
 
 class OnlyAction(BasePermission):
-    """Reads and writes alike need `action` (e.g. the audit: administrators only)."""
+    """Every method, reads included, needs `action` (e.g. the audit, or webhooks: administrators only)."""
 
     action: Action
 

@@ -15,7 +15,7 @@ from smtplib import SMTPException
 from django.conf import settings
 from django.db import DatabaseError
 
-from . import email, fanout, tasks
+from . import email, fanout, tasks, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,10 @@ def events_recorded(event_ids: list[int]) -> None:
         return
     try:
         for event_id in event_ids:
-            for delivery_id in fanout.event_fan_out(event_id=event_id).emails:
+            result = fanout.event_fan_out(event_id=event_id)
+            for delivery_id in result.emails:
                 email.email_send(delivery_id=delivery_id)
+            for delivery_id in result.webhooks:
+                webhooks.webhook_deliver(delivery_id=delivery_id)
     except (DatabaseError, SMTPException, OSError):
         logger.exception("outbox: in-process fan-out or e-mail failed; the sweep will retry")

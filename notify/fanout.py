@@ -19,6 +19,7 @@ from intake.roles import CLINICAL, PRODUCT_MANAGERS
 from .email import email_deliveries_make
 from .messages import SURVEY_INVITATION, event_message
 from .models import Notification
+from .webhooks import webhook_deliveries_make
 
 
 def survey_invitees(problem_id: int) -> set[int]:
@@ -56,6 +57,7 @@ def recipients(event: OutboxEvent) -> tuple[set[int], set[int]]:
 class FanOut:
     notices: int = 0  # in-app notices made now
     emails: list[int] = field(default_factory=list)  # e-mails to send after commit (notify.email.email_send)
+    webhooks: list[int] = field(default_factory=list)  # deliveries to make after commit (notify.webhooks)
 
 
 def event_fan_out(*, event_id: int, email: bool = True) -> FanOut:
@@ -91,9 +93,10 @@ def event_fan_out(*, event_id: int, email: bool = True) -> FanOut:
             ignore_conflicts=True,
         )
         emails = email_deliveries_make(event) if email else []
+        hooks = webhook_deliveries_make(event)
         event.processed_at = timezone.now()
         event.save(update_fields=["processed_at"])
-    return FanOut(notices=len(made), emails=emails)
+    return FanOut(notices=len(made), emails=emails, webhooks=hooks)
 
 
 def unprocessed_event_ids(*, limit: int) -> list[int]:

@@ -3,6 +3,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from intake.models import EventType, OutboxEvent, Problem, User
 
@@ -67,3 +68,57 @@ class EmailDelivery(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event", "user"], name="email_once_per_event")]
         indexes = [models.Index(fields=["created_at"], name="email_unsent_idx", condition=Q(sent_at__isnull=True))]
+
+
+class Webhook(models.Model):
+    """An integration's endpoint (product.md §12): the events it takes, and the secret deliveries are
+    signed with (Standard Webhooks). A 410 answer disables it."""
+
+    url = models.URLField(max_length=500)
+    events = models.JSONField()  # a list of EventType values
+    secret = models.CharField(max_length=100)  # "whsec_" + base64 of 32 random bytes
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+
+
+class WebhookDelivery(models.Model):
+    """One event for one webhook: one `webhook-id`, however many attempts it takes."""
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        DELIVERED = "delivered"
+        FAILED = "failed"  # every retry used up
+        CANCELLED = "cancelled"  # the webhook was disabled (410) or its host is no longer allowed
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="webhook_deliveries")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["webhook", "event"], name="webhook_delivery_once")]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], name="webhook_due_idx", condition=Q(state="pending")),
+        ]
+
+    @property
+    def message_id(self) -> str:
+        """The `webhook-id` header: the same on every attempt, so a receiver can drop repeats."""
+        return f"msg_{self.event_id}_{self.webhook_id}"
+
+
+class WebhookAttempt(models.Model):
+    """The delivery log: every attempt and what the receiver answered (no bodies kept)."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="log")
+    attempt = models.PositiveIntegerField()
+    status_code = models.PositiveIntegerField(null=True, blank=True)  # null: no answer (refused, timed out)
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["delivery", "-created_at"], name="webhook_attempt_idx")]

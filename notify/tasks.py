@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from . import email, fanout
+from . import email, fanout, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,16 @@ def outbox_fan_out_task(event_ids: list[int]) -> int:
         result = fanout.event_fan_out(event_id=event_id)
         made += result.notices
         _queue_emails(result.emails)
+        for delivery_id in result.webhooks:
+            webhook_deliver_task.delay(delivery_id)
     return made
+
+
+@shared_task(autoretry_for=DB_ERRORS, retry_backoff=True, retry_backoff_max=60, max_retries=5)
+def webhook_deliver_task(delivery_id: int) -> None:
+    """One attempt; a failed one is retried by the sweep when its backoff is over (no long countdowns
+    in the broker)."""
+    webhooks.webhook_deliver(delivery_id=delivery_id)
 
 
 # A mail server that is down is retried for about an hour here; after that the sweep keeps trying.
@@ -43,7 +52,8 @@ def email_send_task(delivery_id: int) -> bool:
 @shared_task(autoretry_for=DB_ERRORS, retry_backoff=True, retry_backoff_max=30, max_retries=3)
 def outbox_sweep_task() -> int:
     """Periodic safety net (celery beat): fan out every event still unprocessed (its message was
-    lost, the broker was down, or a worker died), and send every e-mail still unsent. A broker
+    lost, the broker was down, or a worker died), send every e-mail still unsent, and make every
+    webhook attempt that is due (first attempts whose message was lost, and retries). A broker
     outage delays a notice, never loses it."""
     made = 0
     batch = settings.NOTIFY_SWEEP_BATCH
@@ -58,8 +68,13 @@ def outbox_sweep_task() -> int:
         except SEND_ERRORS:
             logger.warning("outbox sweep: an e-mail could not be sent; the next sweep retries it")
             break
-    if made or sent:
-        logger.info("outbox sweep made %d notice(s) and sent %d e-mail(s)", made, sent)
+    attempted = 0
+    for delivery_id in webhooks.due_delivery_ids(now=timezone.now(), limit=batch):
+        attempted += webhooks.webhook_deliver(delivery_id=delivery_id) is not None
+    if made or sent or attempted:
+        logger.info(
+            "outbox sweep made %d notice(s), sent %d e-mail(s), made %d webhook attempt(s)", made, sent, attempted
+        )
     return made
 
 

@@ -17,7 +17,7 @@ from intake.audit.models import AuditAction, AuditEvent
 from intake.auth.models import ApiToken
 from intake.auth.services import api_token_issue
 from intake.models import Comment, EventType, Evidence, Follow, OutboxEvent, Problem, Role, Site, SiteReport, Status
-from notify.models import Notification, Preference
+from notify.models import Notification, Preference, Webhook
 from scoring.models import RerankJob, ScoringPolicy
 from tests.factories import ProblemFactory, SiteReportFactory
 
@@ -25,6 +25,7 @@ ANONYMOUS = "anonymous"
 ROLES = [Role.CLINICIAN, Role.INFORMATICS, Role.PRODUCT_MANAGER, Role.IT_LEAD, Role.ADMIN, ANONYMOUS]
 EVERYONE = {Role.CLINICIAN, Role.INFORMATICS, Role.PRODUCT_MANAGER, Role.IT_LEAD, Role.ADMIN}
 SUBMITTERS = {Role.CLINICIAN, Role.INFORMATICS, Role.PRODUCT_MANAGER}
+ADMINS = {Role.ADMIN}
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,12 @@ def operation(case: Case) -> tuple[str, str]:
     path = re.sub(r"^/api/v1/jobs/[0-9a-f-]{36}/$", "/api/v1/jobs/{job_id}/", path)
     path = re.sub(r"^/api/v1/sites/[A-Z0-9_-]+/$", "/api/v1/sites/{code}/", path)
     path = re.sub(r"^/api/v1/auth/tokens/([0-9]+|\{mine\})/$", "/api/v1/auth/tokens/{id}/", path)
+    path = re.sub(r"^/api/v1/webhooks/[0-9]+/", "/api/v1/webhooks/{id}/", path)
     return case.method.upper(), path
 
 
 def cases(world) -> dict[str, Case]:
+    hook = world["hook"]
     fresh, target, planned, delivered, merged, job = (
         world["fresh"],
         world["target"],
@@ -146,6 +149,12 @@ def cases(world) -> dict[str, Case]:
         "notifications read": Case("post", "/api/v1/notifications/read/", {"all": True}, EVERYONE, 200),
         "follow": Case("post", f"/api/v1/problems/{target.pk}/follow/", None, EVERYONE, 200),
         "unfollow": Case("delete", f"/api/v1/problems/{fresh.pk}/follow/", None, EVERYONE, 200),
+        "webhooks list": Case("get", "/api/v1/webhooks/", None, ADMINS, 200, writes=False),
+        "webhook register": Case(
+            "post", "/api/v1/webhooks/", {"url": "https://hooks.example.org/b", "events": ["merged"]}, ADMINS, 201
+        ),
+        "webhook delete": Case("delete", f"/api/v1/webhooks/{hook.pk}/", None, ADMINS, 204),
+        "webhook deliveries": Case("get", f"/api/v1/webhooks/{hook.pk}/deliveries/", None, ADMINS, 200, writes=False),
         "comment": Case("post", f"/api/v1/problems/{fresh.pk}/comments/", {"body": "Same here."}, EVERYONE, 201),
         "preferences": Case("get", "/api/v1/me/preferences/", None, EVERYONE, 200, writes=False),
         "preferences change": Case(
@@ -191,11 +200,16 @@ CASE_NAMES = [
     "preferences",
     "preferences change",
     "comment",
+    "webhooks list",
+    "webhook register",
+    "webhook delete",
+    "webhook deliveries",
 ]
 
 
 @pytest.fixture
-def world(db, users, site, other_site):
+def world(db, users, site, other_site, settings):
+    settings.WEBHOOK_ALLOWED_HOSTS = ["hooks.example.org"]
     clinician = users[Role.CLINICIAN]
     clinician.sites.add(other_site)  # the matrix tests roles; where a clinician works is tested on its own
 
@@ -214,6 +228,7 @@ def world(db, users, site, other_site):
     return {
         "merged": merged,
         "fresh": fresh,
+        "hook": Webhook.objects.create(url="https://hooks.example.org/a", events=["merged"], secret="whsec_AAAA"),
         "target": problem(Status.NEW, other_site),
         "planned": problem(Status.PLANNED, site),
         "delivered": problem(Status.DELIVERED, site),
@@ -239,6 +254,7 @@ def fingerprint():
         list(Follow.objects.order_by("id").values_list("user_id", "following")),
         list(Preference.objects.order_by("id").values_list("user_id", "digest")),
         Comment.objects.count(),
+        Webhook.objects.count(),
     )
 
 

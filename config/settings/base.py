@@ -267,7 +267,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Two fields are called `state`: name both enums, so the job's keeps the name it has always had.
-    "ENUM_NAME_OVERRIDES": {"StateEnum": "scoring.models.JobState", "TokenStateEnum": "intake.auth.tokens.Standing"},
+    "ENUM_NAME_OVERRIDES": {
+        "StateEnum": "scoring.models.JobState",
+        "TokenStateEnum": "intake.auth.tokens.Standing",
+        "EventEnum": "intake.models.EventType",
+    },
 }
 
 CACHES = {
@@ -343,7 +347,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Bridge <bridge@localhost>")
-# Links in e-mails point here.
+# Webhooks (notify/webhooks.py) are registered and called only for these hosts (comma list; an
+# entry ".example.org" allows its subdomains): the guard against requests to internal services.
+WEBHOOK_ALLOWED_HOSTS = [h.strip() for h in os.environ.get("WEBHOOK_ALLOWED_HOSTS", "").split(",") if h.strip()]
+# Links in e-mails and webhook payloads point here.
 BRIDGE_BASE_URL = os.environ.get("BRIDGE_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}")
 
 # Logs go to stderr (systemd's journal in production). LOG_FORMAT=json writes one JSON object a

@@ -22,6 +22,8 @@ class AuditAction(models.TextChoices):
     SUBMITTER_EDIT = "edit", "Edited by the submitter"
     NEEDS_INFO_ANSWER = "answer", "Needs info answered"
     COMMENT_ADD = "comment_add", "Comment added"
+    WEBHOOK_CREATE = "webhook_create", "Webhook registered"
+    WEBHOOK_DELETE = "webhook_delete", "Webhook deleted"
     OUTCOME_ANSWER = "outcome_answer", "Outcome answered"
     SITE_CREATE = "site_create", "Site created"
     SITE_UPDATE = "site_update", "Site changed"
