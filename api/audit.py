@@ -51,8 +51,11 @@ class AuditQuery(StrictSerializer):
     format = serializers.CharField(required=False)
 
     def validate_since(self, value: str) -> datetime:
+        text = value.strip()
+        if "T" in text:  # an unencoded "+01:00" arrives as " 01:00"
+            text = text.replace(" ", "+")
         try:
-            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             raise serializers.ValidationError("Give a date (2026-12-01) or a time (2026-12-01T08:00:00Z).") from None
         if len(value.strip()) == 10:  # a day: from its start

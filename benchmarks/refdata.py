@@ -576,6 +576,7 @@ def refdata_trim(high_water: dict) -> dict[str, int]:
                 for table in (
                     "intake_apitoken",
                     "intake_user_groups",
+                    "intake_user_sites",
                     "intake_user_user_permissions",
                     "django_admin_log",
                 )
@@ -585,6 +586,7 @@ def refdata_trim(high_water: dict) -> dict[str, int]:
                 for table in ("scoring_scoringpolicy", "scoring_rerankjob")
             ),
             ("DELETE FROM intake_user WHERE id > %s", [user_mark]),
+            ("DELETE FROM intake_user_sites WHERE site_id > %s", [hw["intake_site"]]),
             ("DELETE FROM intake_site WHERE id > %s", [hw["intake_site"]]),
         ]
         removed: dict[str, int] = {}

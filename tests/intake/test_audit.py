@@ -298,6 +298,7 @@ def test_api_lists_paged_with_filters(api_as, users, trail):
     second = client.get(first.json()["next"])
     triage = client.get(f"/api/v1/audit/?action=triage&actor=product_manager&problem={trail['second'].pk}")
     recent = client.get("/api/v1/audit/", {"since": (timezone.now() - timedelta(days=1)).isoformat()})
+    unencoded = client.get(f"/api/v1/audit/?since={(timezone.now() - timedelta(days=1)).isoformat()}")
 
     assert first.status_code == 200 and len(first.json()["results"]) == 2
     seen = [e["id"] for e in first.json()["results"] + second.json()["results"]]
@@ -310,6 +311,7 @@ def test_api_lists_paged_with_filters(api_as, users, trail):
         "needs_info",
     )
     assert "site_update" not in {e["action"] for e in recent.json()["results"]}
+    assert unencoded.json()["results"] == recent.json()["results"]
 
 
 @pytest.mark.django_db
