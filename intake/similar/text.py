@@ -15,6 +15,7 @@ The same code runs for every database, so SQLite (`make run`) and PostgreSQL fin
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -41,12 +42,21 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
-_stemmer = snowballstemmer.stemmer("english")
+# A snowball stemmer keeps the word it is working on in the object: two threads sharing one get
+# each other's letters (wrong stems, or an IndexError and a 500). One stemmer per thread.
+_stemmers = threading.local()
+
+
+def _stemmer():
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+    return _stemmer().stemWord(word)
 
 
 def words(text: str) -> list[str]:

@@ -574,7 +574,10 @@ def test_a_delivered_problems_main_action_is_the_outcome_survey(client, users, p
 
     actions = html.split('aria-label="Actions on this problem">')[1].split("</nav>")[0]
     links = re.findall(r'<a class="([^"]+)" href="#([a-z-]+)">', actions)
-    assert links[:2] == [("button", "outcomes"), ("button secondary", "me-too")]
+    assert links[0] == ("button", "outcomes")
+    # A delivered problem takes no "me too" (issue 13: a closed problem says what that means instead).
+    assert "me-too" not in [anchor for _, anchor in links]
+    assert "This problem was delivered: tell us whether the change helped with the outcome survey." in html
 
 
 @pytest.mark.django_db

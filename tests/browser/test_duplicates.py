@@ -29,6 +29,7 @@ def test_pm_merges_a_pair_from_the_queue_and_undoes_it_on_a_phone(
     phone_page, login, live_server, users, site, other_site
 ):
     clinician, pm = users[Role.CLINICIAN], users[Role.PRODUCT_MANAGER]
+    clinician.sites.add(other_site)  # a clinician speaks for the sites they work at (§2)
     older = submit(
         clinician,
         site,

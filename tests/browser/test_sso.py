@@ -115,8 +115,8 @@ def test_a_provider_user_is_matched_by_email_and_gets_no_role_from_the_provider(
 
     sign_in_at_the_provider(page, bridge, "dr.ng")
 
-    assert page.url == f"{bridge}/intake/"
-    assert page.get_by_role("heading", name="Reporting problems is for clinical staff").is_visible()
+    assert page.url == f"{bridge}/"  # no role: the page that says whom to ask, not a 403
+    assert page.get_by_role("heading", name="Your account has no role yet").is_visible()
     assert page.locator(".who").inner_text().startswith("nguyen")
     assert list(User.objects.get(username="nguyen").groups.all()) == []
 

@@ -1,6 +1,7 @@
 """The clinical dictionary (intake/similar/synonyms.txt) and the encoder's tokenizer."""
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,26 @@ def test_the_tokenizer_matches_the_reference_wordpiece_token_for_token():
         if len(expected) == MAX_TOKENS:
             expected[-1] = ours.sep
         assert ours.encode(text) == expected, text
+
+
+def test_stemming_from_many_threads_at_once_gives_every_word_its_own_stem():
+    """Requests run on threads (runserver, gunicorn's gthread): a stemmer shared between them
+    mixed words up (wrong stems, IndexError and a 500 on intake). Uncached, so every call stems."""
+    from intake.similar.text import stem
+
+    words = [f"{letter}{root}ing" for letter in "abcdefghijklmnopqrstuvwxyz" for root in ("reconcil", "schedul")] * 60
+    expected = {word: stem.__wrapped__(word) for word in set(words)}
+    wrong, errors = [], []
+
+    def stem_all():
+        try:
+            wrong.extend(word for word in words if stem.__wrapped__(word) != expected[word])
+        except IndexError as error:  # what the shared stemmer raised
+            errors.append(error)
+
+    threads = [threading.Thread(target=stem_all) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert (errors, wrong) == ([], [])
