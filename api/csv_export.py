@@ -1,4 +1,4 @@
-"""CSV out: every export's one writer, with spreadsheet formulas neutralised (product.md §13).
+"""CSV out: every export's one writer, with spreadsheet formulas neutralised (docs/deploy.md).
 
 A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (and, in some, a tab or a carriage
 return) as a formula: `=HYPERLINK(...)` in a title becomes a link, `=cmd|...` a command. Every text

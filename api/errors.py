@@ -1,4 +1,4 @@
-"""One error shape for the whole API (product.md §7).
+"""One error shape for the whole API (docs/api.md).
 
 - 400: ``{"field": ["message", …]}``; errors that belong to no single field go under
   ``non_field_errors`` (malformed JSON included).

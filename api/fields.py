@@ -16,7 +16,7 @@ from rest_framework import serializers
 from intake.models import Site
 from intake.numbers import Range
 
-# Sites are referred to by code everywhere (product.md §7).
+# Sites are referred to by code everywhere (docs/api.md).
 SITE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
 INT32_MAX = 2_147_483_647
 ID_MAX = 9_223_372_036_854_775_807

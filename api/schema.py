@@ -46,7 +46,7 @@ class ConflictSerializer(serializers.Serializer):
 ERROR_DESCRIPTIONS = {
     400: (FieldErrorsSerializer, "Refused input: the messages name each field."),
     401: (DetailSerializer, "Not logged in: send `Authorization: Token <key>` (or use the browser session)."),
-    403: (DetailSerializer, "Your role may not do this (product.md §2)."),
+    403: (DetailSerializer, "Your role may not do this (docs/domain.md, Roles)."),
     404: (DetailSerializer, "No such object."),
     409: (ConflictSerializer, "Stale `version`: someone changed the problem since you read it."),
     413: (DetailSerializer, "The request body is larger than the server accepts."),

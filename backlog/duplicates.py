@@ -1,4 +1,4 @@
-"""The duplicates queue's pairs, found ahead of time (product.md §11).
+"""The duplicates queue's pairs, found ahead of time (docs/similar.md).
 
 Asking the similar search for every open problem's likely duplicates costs one search per problem
 (milliseconds each: about a minute and a half at 10,000 problems, see docs/domain.md), far too slow

@@ -5,7 +5,7 @@ from django.db import models
 from intake.models import Problem, Site, User, range_q
 from intake.numbers import LIKERT, MINUTES_SAVED_PER_SHIFT
 
-# The outcome survey's questions, in the exact wording of product.md §3 (Outcome).
+# The outcome survey's questions, in the exact wording of docs/domain.md (Outcome).
 OUTCOME_QUESTIONS = {
     "better_care": "The change helps me deliver better care",
     "less_frustrated": "I am less frustrated",
@@ -42,7 +42,7 @@ class Outcome(models.Model):
 
 
 class DuplicateDismissal(models.Model):
-    """A product manager's "not a duplicate" for a pair of problems (product.md §11).
+    """A product manager's "not a duplicate" for a pair of problems (docs/similar.md).
 
     The pair is unordered: it is stored normalised (`problem_low` < `problem_high`), so one row
     answers for both directions and the database refuses a second one.

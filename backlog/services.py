@@ -37,7 +37,7 @@ from .selectors.duplicates import merge_record
 
 OUTCOME_ANSWER_FIELDS = ("better_care", "less_frustrated", "more_confident", "minutes_saved_per_shift")
 TRIAGE_FIELDS = ("status", "decline_reason", "needs_info_question", "effort_weeks", "external_ref")
-# What a submitter may edit while the problem is new or needs info (product.md §12).
+# What a submitter may edit while the problem is new or needs info (docs/integrations.md).
 EDITABLE_FIELDS = ("title", "statement", "proposed_solution", "workflow_area", "affected_roles")
 UNSET = object()
 
@@ -258,7 +258,7 @@ def _lock_merged(problem_id: int) -> tuple[Problem, Problem | None]:
 
 @transaction.atomic
 def problem_unmerge(*, problem_id: int, actor: User, version: int | None) -> Problem:
-    """Undo the merge of `problem_id` (product.md §3).
+    """Undo the merge of `problem_id` (docs/domain.md).
 
     It gets back the status it had before the merge, its own site reports and evidence count for it
     again, the problems that the merge moved along to the target come back to it, both are re-scored,
@@ -300,7 +300,7 @@ def problem_unmerge(*, problem_id: int, actor: User, version: int | None) -> Pro
 
 @transaction.atomic
 def duplicate_dismiss(*, problem_id: int, other_id: int, actor: User) -> tuple[DuplicateDismissal, bool]:
-    """Remember that two problems are not the same (product.md §11): once per unordered pair, audited on both.
+    """Remember that two problems are not the same (docs/similar.md): once per unordered pair, audited on both.
 
     Idempotent: dismissing a pair again changes nothing and answers the first dismissal.
     """
@@ -393,7 +393,7 @@ def _answered(
 
 @transaction.atomic
 def problem_edit(*, problem_id: int, editor: User, version: int | None, **changes) -> Problem:
-    """The submitter edits the text of their problem while it is new or needs info (product.md §12).
+    """The submitter edits the text of their problem while it is new or needs info (docs/integrations.md).
 
     Only EDITABLE_FIELDS; PHI-screened; on a needs_info problem the edit is the answer (back to new)."""
     problem = _lock([problem_id]).get(problem_id)
@@ -433,7 +433,7 @@ def problem_edit(*, problem_id: int, editor: User, version: int | None, **change
 
 @transaction.atomic
 def comment_add(*, problem_id: int, author: User, body: str) -> Comment:
-    """A comment on a problem; its followers hear of it (product.md §12). The submitter's comment on a
+    """A comment on a problem; its followers hear of it (docs/integrations.md). The submitter's comment on a
     needs_info problem answers the question: the problem goes back to new."""
     require(author, Action.COMMENT)
     problem = _lock([problem_id]).get(problem_id)

@@ -1,1 +1,1 @@
-"""`make bench`: the quality bars of product.md §9 measured on generated reference data."""
+"""`make bench`: the quality bars of benchmarks/README.md measured on generated reference data."""

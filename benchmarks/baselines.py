@@ -1,4 +1,4 @@
-"""The two baselines of product.md §9 for the backlog API's first page, over the same query.
+"""The two baselines of benchmarks/README.md for the backlog API's first page, over the same query.
 
 - `backlog_drf_baseline`: what a plain DRF build would be: a ModelViewSet with a ModelSerializer
   over the first page as a plain ORM query (open problems walked along the rank index, the
@@ -10,7 +10,7 @@
   as is; otherwise the plain query above is compiled once. Rows become items by column alias,
   orjson writes them. No authentication, no DRF, no serializer, no ORM on the hot path.
 
-Both write the backlog item of product.md §7, so their rows can be compared with the product's.
+Both write the backlog item of docs/api.md, so their rows can be compared with the product's.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from scoring.selectors import policy_current
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-# The same columns as the product's backlog rows (product.md §7).
+# The same columns as the product's backlog rows (docs/api.md).
 PROBLEM_FIELDS = list(BACKLOG_PROBLEM_COLUMNS)
 SCORE_FIELDS = list(BACKLOG_SCORE_COLUMNS)
 ITEM_FIELDS = [*PROBLEM_FIELDS, *SCORE_FIELDS, "score_pending", "url"]

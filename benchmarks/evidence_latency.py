@@ -1,4 +1,4 @@
-"""Evidence to new score and rank, with a real Celery worker (product.md §9).
+"""Evidence to new score and rank, with a real Celery worker (benchmarks/README.md).
 
     python -m benchmarks.evidence_latency [--rate 50] [--seconds 20] [--quick]
 

@@ -1,4 +1,4 @@
-"""Reference data of product.md §9, generated into a dedicated PostgreSQL database.
+"""Reference data of benchmarks/README.md, generated into a dedicated PostgreSQL database.
 
 50 sites, a few hundred people, N problems (100,000 at full size) with about five site reports
 and evidence rows per problem, written with COPY and seeded, so the same seed and size always

@@ -1,4 +1,4 @@
-"""`make bench`: the quality bars of product.md §9, each beside its baseline, at 10,000 and 100,000 problems.
+"""`make bench`: the quality bars of benchmarks/README.md, each beside its baseline, at 10,000 and 100,000 problems.
 
     python -m benchmarks.run            # 10k and 100k problems: the full run (about 15–20 minutes)
     python -m benchmarks.run --quick    # 10k problems, shorter runs: a few minutes, for development

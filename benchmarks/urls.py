@@ -1,4 +1,4 @@
-"""The product's URLs plus the two baselines of product.md §9, which never ship in config.urls."""
+"""The product's URLs plus the two baselines of benchmarks/README.md, which never ship in config.urls."""
 
 from django.urls import include, path
 

@@ -1,4 +1,4 @@
-"""Structured logs without free text (product.md §13): `LOG_FORMAT=json` for production.
+"""Structured logs without free text (docs/deploy.md): `LOG_FORMAT=json` for production.
 
 One JSON object a line: `time`, `level`, `logger`, `message`, `request_id`, and on a request's line
 `user_id`, `method`, `path` (never the query string), `route`, `status`, `duration_ms`. Never written:

@@ -1,4 +1,4 @@
-"""The Django admin never bypasses the services (product.md §13).
+"""The Django admin never bypasses the services (docs/deploy.md).
 
 What an administrator may change goes through the services: sites (site_create/site_update:
 stale marks and the audit), users (roles, sites and access, audited in the change form's

@@ -1,4 +1,4 @@
-"""The kinds of evidence (product.md §3) and every rule of each: the one table they all read.
+"""The kinds of evidence (docs/domain.md) and every rule of each: the one table they all read.
 
 Per kind: what `value` measures and its range, whether a site is required, whether it carries a
 sample size, and what it does in the score (scoring.engine reads `overrides`, `aggregate`,

@@ -1,6 +1,6 @@
 """The intake form: a problem in plain language, its first site report, and "me too" site reports.
 
-Every field of product.md §3 is validated here with a message that names the field and says what
+Every field of docs/domain.md is validated here with a message that names the field and says what
 is allowed (the ranges come from intake.numbers); the database constraints behind them stay the
 last word. Free text is screened for
 patient information here (so every error shows at once) and again in the service.
@@ -97,7 +97,7 @@ def apply_refusal(form: forms.Form, refusal: ValidationError) -> None:
 
 
 class SiteChoiceField(forms.ModelChoiceField):
-    """An active site, chosen by its code (as everywhere else: product.md §7)."""
+    """An active site, chosen by its code (as everywhere else: docs/api.md)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", Site.objects.filter(active=True).order_by("code"))
@@ -128,7 +128,7 @@ _REPORT_NUMBER_FIELDS = {
 class SiteReportForm(
     type(forms.Form)("ReportNumbers", (forms.Form,), {"__module__": __name__, **_REPORT_NUMBER_FIELDS})
 ):
-    """A site report: the site and the six numbers of product.md §3. The intake form's first
+    """A site report: the site and the six numbers of docs/domain.md. The intake form's first
     report, "this happens at my site too" on the intake page and on the problem page."""
 
     site = SiteChoiceField(

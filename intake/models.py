@@ -1,6 +1,6 @@
 """What comes in: sites, people, problems, site reports and evidence.
 
-Every range and uniqueness rule of product.md §3 is a database constraint. The ranges are built
+Every range and uniqueness rule of docs/domain.md is a database constraint. The ranges are built
 from the tables of intake.numbers (site-report numbers and other numbers) and
 intake.evidence_kinds (the kinds of evidence), which the forms and serializers read too, to give
 friendly messages.
@@ -68,7 +68,7 @@ class Site(models.Model):
 
 class User(AbstractUser):
     home_site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
-    # The sites this person works at (product.md §2), assigned by an admin; the home site always counts.
+    # The sites this person works at (docs/domain.md, Roles), assigned by an admin; the home site always counts.
     sites = models.ManyToManyField(
         Site,
         blank=True,
@@ -147,7 +147,7 @@ OPEN_STATUSES = (Status.NEW, Status.NEEDS_INFO, Status.TRIAGED, Status.PLANNED, 
 # Delivered changes: outcome answers are open, and the outcomes page lists them.
 DELIVERED_STATUSES = (Status.DELIVERED, Status.MEASURED)
 
-# The single state machine of product.md §3, whoever calls.
+# The single state machine of docs/domain.md, whoever calls.
 ALLOWED_MOVES: dict[str, tuple[str, ...]] = {
     Status.NEW: (Status.NEEDS_INFO, Status.TRIAGED, Status.PLANNED, Status.DECLINED, Status.MERGED),
     Status.NEEDS_INFO: (Status.NEW, Status.DECLINED, Status.MERGED),
@@ -159,7 +159,7 @@ ALLOWED_MOVES: dict[str, tuple[str, ...]] = {
     Status.DECLINED: (Status.NEW,),  # reopen, with a reason
     Status.MERGED: (),
 }
-# While a problem is here, its submitter may edit its text (product.md §12).
+# While a problem is here, its submitter may edit its text (docs/integrations.md).
 SUBMITTER_EDITABLE_STATUSES = (Status.NEW, Status.NEEDS_INFO)
 
 TITLE_MAX = 120
@@ -178,7 +178,7 @@ class Problem(models.Model):
     safety_details = models.TextField(blank=True, validators=[MaxLengthValidator(SOLUTION_MAX)])
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
     decline_reason = models.TextField(blank=True, validators=[MaxLengthValidator(NOTE_MAX)])
-    # What the product manager asked when moving the problem to needs_info (product.md §3); kept
+    # What the product manager asked when moving the problem to needs_info (docs/domain.md); kept
     # after an answer, so the page can show what was asked.
     needs_info_question = models.TextField(blank=True, validators=[MaxLengthValidator(NOTE_MAX)])
     effort_weeks = models.FloatField(null=True, blank=True)
@@ -344,7 +344,7 @@ QUESTION_MAX = 2000
 
 
 class Comment(models.Model):
-    """A discussion message on a problem (product.md §12); PHI-screened before it is stored."""
+    """A discussion message on a problem (docs/integrations.md); PHI-screened before it is stored."""
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="comments")

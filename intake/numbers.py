@@ -1,4 +1,4 @@
-"""The numbers that come in: their ranges, and the six numbers of a site report (product.md §3).
+"""The numbers that come in: their ranges, and the six numbers of a site report (docs/domain.md).
 
 Plain data, read by everything that takes or checks one of these numbers: the database
 constraints (intake.models), the forms (intake.forms), the API's serializers, the pages, the
@@ -148,7 +148,7 @@ EFFORT_WEEKS = Range(0, 520, low_open=True)  # IT's estimate, and the policy's d
 MINUTES_SAVED_PER_SHIFT = Range(0, 240)  # an outcome answer
 LIKERT = Range(1, 5, whole=True)  # an outcome answer's agreement, 1 (strongly disagree) to 5
 
-# How many values a list filter takes (site codes, statuses, areas; product.md §13: bad input never
+# How many values a list filter takes (site codes, statuses, areas; docs/deploy.md: bad input never
 # costs a stalled worker). The backlog API's and the backlog page's filters read it.
 FILTER_VALUES_MAX = 50
 

@@ -1,4 +1,4 @@
-"""The transactional outbox (product.md §12): a domain event is a row written in the same
+"""The transactional outbox (docs/integrations.md): a domain event is a row written in the same
 transaction as the change it records, so it commits or rolls back with it.
 
 After commit, the hook named by settings.BRIDGE_OUTBOX_NOTIFIER is told the new events' ids (config

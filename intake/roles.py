@@ -1,4 +1,4 @@
-"""Who may do what (product.md §2): the one home of the role rules.
+"""Who may do what (docs/domain.md, Roles): the one home of the role rules.
 
 Roles are Django groups named after `intake.models.Role` (a superuser counts as admin). This
 module says which roles may take each `Action`; everything else asks it:
@@ -52,13 +52,13 @@ class Action(StrEnum):
     MOVE_DELIVERY = "move_delivery"  # the delivery moves (DELIVERY_MOVES)
     DECLINE = "decline"
     MERGE = "merge"
-    UNMERGE = "unmerge"  # undo a merge (product.md §3)
+    UNMERGE = "unmerge"  # undo a merge (docs/domain.md)
     DISMISS_DUPLICATE = "dismiss_duplicate"  # "not a duplicate" for a pair of problems (§11)
     ESTIMATE_EFFORT = "estimate_effort"
     SET_EXTERNAL_REF = "set_external_ref"
     CHANGE_POLICY = "change_policy"
     ADMINISTER = "administer"  # sites and users (the sites API, Django admin), webhooks
-    COMMENT = "comment"  # discuss a problem (product.md §12)
+    COMMENT = "comment"  # discuss a problem (docs/integrations.md)
     FOLLOW = "follow"  # follow or unfollow a problem
     REOPEN = "reopen"  # declined → new, with a reason
 
@@ -91,7 +91,7 @@ RULES: dict[Action, Rule] = {
     Action.REOPEN: Rule(PRODUCT_MANAGERS, "Only {who} reopen declined problems."),
 }
 
-# What an IT lead may move (product.md §2): planned → in_progress → delivered, in_progress → planned.
+# What an IT lead may move (docs/domain.md, Roles): planned → in_progress → delivered, in_progress → planned.
 DELIVERY_MOVES = frozenset(
     {
         (Status.PLANNED, Status.IN_PROGRESS),
@@ -160,7 +160,7 @@ def allowed_moves(user: User | None, status: str) -> list[str]:
     return [target for target in ALLOWED_MOVES[status] if may_move(user, from_status=status, to_status=target)]
 
 
-# --- where: the sites a user may speak for (product.md §2) ------------------------------------
+# --- where: the sites a user may speak for (docs/domain.md, Roles) ------------------------------------
 
 # Informatics staff and product managers collect numbers on a site's behalf: they report and
 # answer for any site. Everyone else (clinicians) only for the sites they work at.
@@ -220,7 +220,7 @@ EDIT_REFUSAL = "Only the problem's submitter may edit it."
 
 
 def may_edit(user: User | None, problem: Problem) -> bool:
-    """The submitter edits their problem's text while it is new or needs info (product.md §12)."""
+    """The submitter edits their problem's text while it is new or needs info (docs/integrations.md)."""
     return (
         user is not None
         and user.is_authenticated

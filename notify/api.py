@@ -1,4 +1,4 @@
-"""The in-app notices and following (product.md §12): GET /notifications/, POST /notifications/read/,
+"""The in-app notices and following (docs/integrations.md): GET /notifications/, POST /notifications/read/,
 POST and DELETE /problems/{id}/follow/."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""GET and PUT /api/v1/me/preferences/: what the caller wants by e-mail (product.md §12)."""
+"""GET and PUT /api/v1/me/preferences/: what the caller wants by e-mail (docs/integrations.md)."""
 
 from __future__ import annotations
 

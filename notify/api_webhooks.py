@@ -1,4 +1,4 @@
-"""Webhooks for integrations (product.md §12), administrators only: POST and GET /webhooks/,
+"""Webhooks for integrations (docs/integrations.md), administrators only: POST and GET /webhooks/,
 DELETE /webhooks/{id}/, GET /webhooks/{id}/deliveries/ (the delivery log)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""E-mail (product.md §12) through Django's e-mail backends: one message per (event, recipient), or a
+"""E-mail (docs/integrations.md) through Django's e-mail backends: one message per (event, recipient), or a
 digest, never sent inside a request.
 
 Each send locks its row (SKIP LOCKED) and marks it sent in the same transaction, so the after-commit

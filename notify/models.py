@@ -71,7 +71,7 @@ class EmailDelivery(models.Model):
 
 
 class Webhook(models.Model):
-    """An integration's endpoint (product.md §12): the events it takes, and the secret deliveries are
+    """An integration's endpoint (docs/integrations.md): the events it takes, and the secret deliveries are
     signed with (Standard Webhooks). A 410 answer disables it."""
 
     url = models.URLField(max_length=500)

@@ -1,4 +1,4 @@
-"""Webhooks for integrations (product.md §12), after the Standard Webhooks convention.
+"""Webhooks for integrations (docs/integrations.md), after the Standard Webhooks convention.
 
 Each delivery is a JSON body `{"type", "timestamp", "data"}` with the headers `webhook-id` (the
 same on every attempt of one event for one endpoint, so receivers drop repeats),

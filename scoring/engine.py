@@ -1,4 +1,4 @@
-"""The scoring rules of product.md §4 as a pure function: plain data in, plain data out.
+"""The scoring rules of docs/scoring.md as a pure function: plain data in, plain data out.
 
 No ORM and no settings in here, so every rule is tested without a database. Inputs are put
 into a canonical order before any arithmetic, so the same data always gives identical floats.
@@ -277,7 +277,7 @@ def combine(
     greatest: Callable[[Any, Any], Any] = max,
     first_present: Callable[[Any, Any], Any] = _first_present,
 ) -> Weighed:
-    """The weighted score from its parts (product.md §4). scoring.reweigh runs this very function
+    """The weighted score from its parts (docs/scoring.md). scoring.reweigh runs this very function
     over SQL columns (with SQL's GREATEST and COALESCE), so write it as plain arithmetic only."""
     provider_hours = parts.provider_hours_unweighted + policy.after_hours_weight * parts.after_hours_hours_per_week
     value_hours = (

@@ -1,6 +1,6 @@
 """What a site report changed in a problem's score, in words ("me too" and the intake's join).
 
-The score is a pure function of the inputs (product.md §4), so the score a report leads to is known
+The score is a pure function of the inputs (docs/scoring.md), so the score a report leads to is known
 the moment it is saved, before the recompute stores it: the engine scores the problem's inputs
 before and after, under the policy in force, and the message names the numbers that moved at the
 reporting site and what that did to the priority. Intake reaches this through

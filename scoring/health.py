@@ -1,4 +1,4 @@
-"""Liveness and readiness, for load balancers, systemd and monitors (product.md §13).
+"""Liveness and readiness, for load balancers, systemd and monitors (docs/deploy.md).
 
 `GET /healthz`: the process answers; it touches nothing else (no database, no broker, no session).
 `GET /readyz`: the database and the broker answer, and how far recomputes are behind: the number of

@@ -1,4 +1,4 @@
-"""The rank of product.md §4, and whether a score is pending: the one home of both rules.
+"""The rank of docs/scoring.md, and whether a score is pending: the one home of both rules.
 
 Rank: open problems ordered by priority descending, then created_at ascending, then id
 ascending; rank 1 is the top. The stored score copies the problem's created_at, so the order

@@ -1,4 +1,4 @@
-"""Quality of the similar search on the labelled clinician queries of tests/data/similar/ (product.md §11).
+"""Quality of the similar search on the labelled clinician queries of tests/data/similar/ (docs/similar.md).
 
     python -m tests.similar_eval                       # SQLite and PostgreSQL, as `make eval-similar`
                                                        # (EVAL_DATABASE_URL, default DATABASE_URL + "_eval")

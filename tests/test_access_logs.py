@@ -1,4 +1,4 @@
-"""No request URL carrying free text reaches an access log (product.md §13): the development server's
+"""No request URL carrying free text reaches an access log (docs/deploy.md): the development server's
 request log and gunicorn's access log (off in deploy/gunicorn.conf.py; here switched on), captured from
 real requests to real servers."""
 

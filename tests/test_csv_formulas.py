@@ -1,4 +1,4 @@
-"""CSV exports neutralise spreadsheet formulas (product.md §13). The attack run's case:
+"""CSV exports neutralise spreadsheet formulas (docs/deploy.md). The attack run's case:
 `=HYPERLINK(...)`, `=cmd|...`, `+`, `-`, `@` cells were exported verbatim."""
 
 import csv

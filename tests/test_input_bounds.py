@@ -1,4 +1,4 @@
-"""Bad input never costs a 500 or a stalled worker (product.md §13): list filters and JSON nesting
+"""Bad input never costs a 500 or a stalled worker (docs/deploy.md): list filters and JSON nesting
 are bounded, and each refusal is a 400 naming the field. The attack run's cases: 600 site codes in
 `GET /api/v1/backlog/?site=` (24.6 s on gunicorn) and JSON nested ~1,000 deep to the token endpoint
 (an unauthenticated 500)."""

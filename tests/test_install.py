@@ -1,4 +1,4 @@
-"""The runtime requirements are enough on their own (product.md §8: `make install`, then `make worker`).
+"""The runtime requirements are enough on their own (docs/deploy.md: `make install`, then `make worker`).
 
 A virtual environment is built from requirements.txt alone, as `make install` builds it, so that
 nothing the test tools bring in can hide a missing runtime dependency. In it, the broker transports

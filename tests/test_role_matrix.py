@@ -1,4 +1,4 @@
-"""The role matrix of product.md §2 on EVERY endpoint of §7, for every role and for anonymous callers.
+"""The role matrix of docs/domain.md, Roles on EVERY endpoint of §7, for every role and for anonymous callers.
 
 Each case sends a request that succeeds for a role allowed to make it; a logged-in role that
 may not gets 403 and changes nothing, an anonymous caller gets 401 and changes nothing.

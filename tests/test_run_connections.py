@@ -1,4 +1,4 @@
-"""`make run` on PostgreSQL keeps its database connections bounded (product.md §8).
+"""`make run` on PostgreSQL keeps its database connections bounded (docs/deploy.md).
 
 runserver answers each request on a thread of its own. With persistent connections every thread
 kept one open after a burst (52–65 idle connections were seen, most of a default max_connections of

@@ -1,4 +1,4 @@
-"""Shapes of the problem-side API (product.md §7): inputs that validate, outputs that describe.
+"""Shapes of the problem-side API (docs/api.md): inputs that validate, outputs that describe.
 
 Input serializers only validate and convert; each view hands the result to one service.
 Output serializers turn selector results into the documented JSON.
@@ -32,7 +32,7 @@ from ..models import OUTCOME_QUESTIONS
 
 
 class ScoreFields(serializers.Serializer):
-    """The stored score (product.md §7); every field but `score_pending` is null before the first score."""
+    """The stored score (docs/api.md); every field but `score_pending` is null before the first score."""
 
     rank = serializers.IntegerField(allow_null=True, help_text="Place among all open problems; null when not open.")
     priority = serializers.FloatField(allow_null=True)
@@ -254,7 +254,7 @@ ReportFieldsSerializer = type(StrictSerializer)(
     (StrictSerializer,),
     {
         "__module__": __name__,
-        "__doc__": "The six numbers of a site report (product.md §3), with their defaults.",
+        "__doc__": "The six numbers of a site report (docs/domain.md), with their defaults.",
         **_REPORT_NUMBER_FIELDS,
     },
 )

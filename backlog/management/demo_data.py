@@ -43,7 +43,7 @@ class DemoUser:
     home_site: str
     first_name: str = ""
     last_name: str = ""
-    also_at: str = ""  # space-separated codes of the other sites they work at (product.md §2)
+    also_at: str = ""  # space-separated codes of the other sites they work at (docs/domain.md, Roles)
 
 
 # The five accounts people log in with (password from DEMO_PASSWORD).
@@ -55,7 +55,7 @@ DEMO_USERS = [
     DemoUser("admin", "admin", "MIDTOWN", "Ada", "Admin"),
 ]
 
-# Colleagues who also work at another site (product.md §2: an admin assigns the sites).
+# Colleagues who also work at another site (docs/domain.md, Roles: an admin assigns the sites).
 ALSO_AT = {"np.rivera": "HILLCREST", "pa.singh": "EASTGATE", "dr.gupta": "MIDTOWN"}
 
 # Colleagues at each site who report and answer surveys (no password: they never log in to the demo).

@@ -1,4 +1,4 @@
-"""Which open problems are likely the same (product.md §11): for one problem, and pairs for the queue.
+"""Which open problems are likely the same (docs/similar.md): for one problem, and pairs for the queue.
 
 The similarity itself is the similar search's (`intake.similar.selectors.problems_like`); this
 module adds what the backlog knows: pairs a product manager said are not duplicates.

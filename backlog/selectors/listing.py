@@ -71,7 +71,7 @@ def backlog_ranked(
     return problems.select_related("score").order_by(*LISTING_ORDER)
 
 
-# The columns of one backlog row (product.md §7), in the order a listing shows them.
+# The columns of one backlog row (docs/api.md), in the order a listing shows them.
 BACKLOG_PROBLEM_COLUMNS = (
     "id",
     "title",

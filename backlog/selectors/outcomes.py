@@ -1,4 +1,4 @@
-"""What delivery changed: outcome answers, realized against estimated provider hours (product.md §4)."""
+"""What delivery changed: outcome answers, realized against estimated provider hours (docs/scoring.md)."""
 
 from __future__ import annotations
 

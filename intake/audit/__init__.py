@@ -1,4 +1,4 @@
-"""The audit of every write (product.md §13): who, when, what it was before and after.
+"""The audit of every write (docs/deploy.md): who, when, what it was before and after.
 
 One table (`AuditEvent`) in the lowest layer that writes it, so intake's services, the backlog's
 triage and outcomes, scoring's policy changes, the admin's user and site edits and the sign-in

@@ -1,4 +1,4 @@
-"""Sign-ins into the audit (product.md §13): Django's own signals, because sign-in is Django's code
+"""Sign-ins into the audit (docs/deploy.md): Django's own signals, because sign-in is Django's code
 (the login page, the token endpoint's authenticate(), single sign-on), not one of our services.
 
 Only the username and the client address are kept: the credentials' other values (the password)

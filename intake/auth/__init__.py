@@ -1,4 +1,4 @@
-"""Who may come in, and how: sign-in rules, lockouts, API tokens, sessions, client addresses (product.md §13).
+"""Who may come in, and how: sign-in rules, lockouts, API tokens, sessions, client addresses (docs/deploy.md).
 
 - `policy`: the one rule for "may this account sign in now" (active; demo accounts only with DEBUG on),
   applied by every way in: password, session, API token and single sign-on.

@@ -1,4 +1,4 @@
-"""API tokens (product.md §13): named, expiring, stored hashed, one owner each.
+"""API tokens (docs/deploy.md): named, expiring, stored hashed, one owner each.
 
 The key is shown once, when the token is created; only its SHA-256 digest is kept. A token also
 records what it was issued under (its owner's roles and a fingerprint of the password), so that a

@@ -1,4 +1,4 @@
-"""The patient-information screen of product.md §10 and §13.
+"""The patient-information screen (docs/domain.md, Patient information; docs/deploy.md).
 
 `phi_screen_fields` checks free-text fields before anything is stored, logged or queued, and
 raises a ValidationError naming the field, the kind of identifier and where it is. The refused

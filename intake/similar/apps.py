@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class SimilarConfig(AppConfig):
-    """Finding the same problem (product.md §11): its own app so its tables and migrations stand apart."""
+    """Finding the same problem (docs/similar.md): its own app so its tables and migrations stand apart."""
 
     name = "intake.similar"
     label = "similar"

@@ -28,7 +28,7 @@ SEMANTIC_SHARE = 0.55
 QUERY_SHARE = 0.85
 
 # The panel's wording: at or above this a result is "likely the same problem", below it "may be related".
-# A query about a problem that does not exist reaches it for at most 10 % of queries (product.md §11).
+# A query about a problem that does not exist reaches it for at most 10 % of queries (docs/similar.md).
 LIKELY_SAME = 0.50
 
 

@@ -1,7 +1,7 @@
 """Reads of the similar search: problems that say what a text says, and problems like a problem.
 
 `problems_similar(query)` serves `GET /api/v1/problems/similar/` and the intake panel;
-`problems_like(problem_id)` is for the duplicates queue (product.md §11): the open problems most
+`problems_like(problem_id)` is for the duplicates queue (docs/similar.md): the open problems most
 likely the same as one problem. Both answer `Similar` rows, best first, each with `similarity` in
 [0, 1], `why` (what matched, for people to read) and the codes of the sites already affected.
 `LIKELY_SAME` (scoring.py) is the documented threshold of "likely the same problem".

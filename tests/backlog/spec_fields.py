@@ -1,4 +1,4 @@
-"""Field names of product.md §7, written out from the spec (not imported from the code under test)."""
+"""Field names of docs/api.md, written out from the spec (not imported from the code under test)."""
 
 SCORE_FIELDS = [
     "rank",

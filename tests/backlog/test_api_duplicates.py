@@ -1,4 +1,4 @@
-"""GET /problems/{id}/duplicates/ and POST /problems/{id}/duplicates/dismiss/ through the HTTP API (product.md §11)."""
+"""GET /problems/{id}/duplicates/ and POST /problems/{id}/duplicates/dismiss/ through the HTTP API (docs/similar.md)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Every refused input of product.md §3 answers 400 naming the field, through the API, and stores nothing."""
+"""Every refused input of docs/domain.md answers 400 naming the field, through the API, and stores nothing."""
 
 import pytest
 

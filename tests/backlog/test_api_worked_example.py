@@ -1,4 +1,4 @@
-"""A full worked example of product.md §4, driven only through the HTTP API.
+"""A full worked example of docs/scoring.md, driven only through the HTTP API.
 
 Every write commits (transaction=True), and the test settings recompute in-process right after
 each commit (CELERY_ENABLED is False), exactly as `make run` does without a broker.
@@ -63,7 +63,7 @@ def test_worked_example_of_the_default_policy_through_the_api():
     beta = SiteFactory(code="BETA", providers=10, shifts_per_week=5.0, visits_per_week=400)
     gamma = SiteFactory(code="GAMMA", providers=8, shifts_per_week=3.0, visits_per_week=300)
     clinicians = [UserFactory(username=name, home_site=alpha, role=Role.CLINICIAN) for name in ("alice", "bob", "dave")]
-    for clinician in clinicians:  # they work at every site of the example (product.md §2)
+    for clinician in clinicians:  # they work at every site of the example (docs/domain.md, Roles)
         clinician.sites.add(alpha, beta, gamma)
     alice, bob, dave = (client_for(clinician) for clinician in clinicians)
     carol = client_for(UserFactory(username="carol", home_site=alpha, role=Role.INFORMATICS))

@@ -1,4 +1,4 @@
-"""`manage.py load_demo` (product.md §8): a complete, ranked demo network, refused outside DEBUG.
+"""`manage.py load_demo` (docs/deploy.md): a complete, ranked demo network, refused outside DEBUG.
 
 Loading takes seconds, so the module loads the demo once, inside a transaction that is rolled back
 after the module's last test; each test still runs in its own savepoint (pytest-django's `db`).

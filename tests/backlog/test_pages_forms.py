@@ -27,7 +27,7 @@ ME_TOO = {
 
 @pytest.fixture
 def problem(users, site, other_site):
-    users[Role.CLINICIAN].sites.add(other_site)  # the clinician works at SOUTH too (product.md §2)
+    users[Role.CLINICIAN].sites.add(other_site)  # the clinician works at SOUTH too (docs/domain.md, Roles)
     problem = ProblemFactory(submitted_by=users[Role.CLINICIAN], title="Med rec re-typed at every discharge")
     SiteReportFactory(problem=problem, site=site, reporter=users[Role.CLINICIAN])
     scores_recompute(problem_ids=[problem.pk])

@@ -1,4 +1,4 @@
-"""The triage write's free text is PHI-screened (product.md §13): the external reference and the
+"""The triage write's free text is PHI-screened (docs/deploy.md): the external reference and the
 decline reason, through the API and the triage form, as IT leads and product managers use them."""
 
 import logging

@@ -1,4 +1,4 @@
-"""Undoing a merge (product.md §3): the service, POST /problems/{id}/unmerge/, and the page's confirmation."""
+"""Undoing a merge (docs/domain.md): the service, POST /problems/{id}/unmerge/, and the page's confirmation."""
 
 import pytest
 

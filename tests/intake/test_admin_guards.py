@@ -1,4 +1,4 @@
-"""The Django admin never bypasses the services (product.md §13). The attack run's case (issue 11,
+"""The Django admin never bypasses the services (docs/deploy.md). The attack run's case (issue 11,
 item 8): editing a site report or an evidence row in the admin stored it without the PHI screen and
 without a stale mark (the score stayed wrong with `score_pending=false`), and evidence could be deleted."""
 

@@ -1,4 +1,4 @@
-"""The audit of every write (product.md §13): who, when, before and after, in the write's own
+"""The audit of every write (docs/deploy.md): who, when, before and after, in the write's own
 transaction; an admin-only page (/audit/) and GET /api/v1/audit/ (JSON paged, or CSV)."""
 
 import csv

@@ -1,4 +1,4 @@
-"""The PHI screen (product.md §10, §13): measured on labelled sets, then kind by kind, then as
+"""The PHI screen (docs/domain.md and docs/deploy.md): measured on labelled sets, then kind by kind, then as
 properties, then through the API and the form with every logger listening."""
 
 import logging

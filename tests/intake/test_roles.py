@@ -1,4 +1,4 @@
-"""The role rules of product.md §2, as intake/roles.py states them, and each interface obeying them.
+"""The role rules of docs/domain.md, Roles, as intake/roles.py states them, and each interface obeying them.
 
 The matrix below is written out from the spec (not imported from the code under test); the API's
 side of it is tests/test_role_matrix.py, every role on every endpoint.

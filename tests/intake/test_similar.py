@@ -174,7 +174,7 @@ def test_the_panel_refuses_get_so_typed_text_never_lands_in_a_url(as_clinician):
 def test_joining_adds_a_site_report_with_the_numbers_typed_so_far_and_lands_on_the_problem(
     as_clinician, backlog, clinician, other_site
 ):
-    clinician.sites.add(other_site)  # the clinician works at SOUTH too (product.md §2)
+    clinician.sites.add(other_site)  # the clinician works at SOUTH too (docs/domain.md, Roles)
     strep = backlog["strep"]
     before = Problem.objects.count()
 

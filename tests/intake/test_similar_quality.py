@@ -1,4 +1,4 @@
-"""The bars of product.md §11 on the labelled clinician queries (tests/data/similar/), on the demo backlog.
+"""The bars of docs/similar.md on the labelled clinician queries (tests/data/similar/), on the demo backlog.
 
 The same measurement as `make eval-similar`, on PostgreSQL: the demo loaded through the services,
 vectors computed by `similar_index`, then every query of both sets through problems_similar.

@@ -1,4 +1,4 @@
-"""Search by meaning (product.md §11): synonyms and abbreviations, `why`, vectors after commit, PHI in `q`,
+"""Search by meaning (docs/similar.md): synonyms and abbreviations, `why`, vectors after commit, PHI in `q`,
 and a search that keeps answering when the sentence model is gone."""
 
 import logging

@@ -1,4 +1,4 @@
-"""The sites a clinician works at (product.md §2): site reports, "me too" and outcome answers.
+"""The sites a clinician works at (docs/domain.md, Roles): site reports, "me too" and outcome answers.
 
 The attack run's case: a clinician of one site posted site reports for every site and outcome
 answers for sites that never reported the problem. Each refusal is a 400 naming `site`, on the

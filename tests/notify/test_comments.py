@@ -1,4 +1,4 @@
-"""Slice 4 of product.md §12: discussion on a problem."""
+"""Closing the loop, slice 4 (docs/integrations.md): discussion on a problem."""
 
 import pytest
 

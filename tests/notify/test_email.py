@@ -1,4 +1,4 @@
-"""Slice 2 of product.md §12: e-mail once per (event, recipient), after commit; preferences; digests."""
+"""Closing the loop, slice 2 (docs/integrations.md): e-mail once per event and recipient; preferences; digests."""
 
 from datetime import timedelta
 

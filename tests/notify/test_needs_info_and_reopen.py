@@ -1,5 +1,5 @@
-"""Slice 3 of product.md §12 and §3: the needs-info question and the submitter's answer, reopening a
-declined problem, and "me too" on a closed problem."""
+"""Closing the loop, slice 3 (docs/integrations.md, docs/domain.md): the needs-info question and the
+submitter's answer, reopening a declined problem, and "me too" on a closed problem."""
 
 import pytest
 from django.core import mail

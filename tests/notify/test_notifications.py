@@ -1,4 +1,4 @@
-"""Slice 1 of product.md §12: the outbox, its followers and the in-app notices, through the API.
+"""Closing the loop, slice 1 (docs/integrations.md): the outbox, its followers and the in-app notices, through the API.
 
 The test transaction never commits, so `committed` (django_capture_on_commit_callbacks) runs the
 after-commit fan-out where a real request's commit would.

@@ -1,4 +1,4 @@
-"""Slice 5 of product.md §12: webhooks, against a real receiver on a free localhost port."""
+"""Closing the loop, slice 5 (docs/integrations.md): webhooks, against a real receiver on a free localhost port."""
 
 import base64
 import hmac

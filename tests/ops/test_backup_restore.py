@@ -1,4 +1,4 @@
-"""Backup and restore round trip (product.md §13), with the commands of docs/deploy.md exactly as written.
+"""Backup and restore round trip (docs/deploy.md), with the commands of docs/deploy.md exactly as written.
 
 The blocks marked `<!-- tested: backup -->` and `<!-- tested: restore -->` in docs/deploy.md are run
 here by bash, with the variables the document tells the operator to set. The source is a database

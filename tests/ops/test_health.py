@@ -1,4 +1,4 @@
-"""GET /healthz and GET /readyz (product.md §13): anonymous, no free text, never hanging.
+"""GET /healthz and GET /readyz (docs/deploy.md): anonymous, no free text, never hanging.
 
 /healthz says the process is up and touches nothing else; /readyz checks the database and the
 broker and says how far recomputes are behind. A real broker (a private redis-server, a RabbitMQ

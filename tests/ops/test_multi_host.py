@@ -1,4 +1,4 @@
-"""Beyond one machine (product.md §8, §13): a web host and a worker host, each in a network namespace
+"""Beyond one machine (docs/deploy.md): a web host and a worker host, each in a network namespace
 of its own, against one PostgreSQL and one broker on this (the "database") host, with Redis and with
 RabbitMQ as the broker.
 

@@ -1,4 +1,4 @@
-"""Structured logs without free text (product.md §13): LOG_FORMAT=json's formatter and the request log.
+"""Structured logs without free text (docs/deploy.md): LOG_FORMAT=json's formatter and the request log.
 
 The requests go through the real middleware stack (Django's test client, DRF token auth, sessions);
 the records are written by the JSON formatter the production settings configure, into a buffer.

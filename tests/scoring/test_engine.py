@@ -1,4 +1,4 @@
-"""Every rule of product.md §4, one at a time, with the arithmetic done by hand in the comments.
+"""Every rule of docs/scoring.md, one at a time, with the arithmetic done by hand in the comments.
 
 The engine is a pure function, so these tests need no database. Unless a test says otherwise a
 site has 10 providers × 4 shifts a week, a report affects 100 % of providers with no after-hours

@@ -62,7 +62,7 @@ def network(users, site, other_site):
     """Three open problems of different weight at NORTH and SOUTH, a fourth one merged into the
     first (its reports and evidence count there), and a declined one."""
     clinician, pm = users[Role.CLINICIAN], users[Role.PRODUCT_MANAGER]
-    clinician.sites.add(other_site)  # works at NORTH and SOUTH (product.md §2)
+    clinician.sites.add(other_site)  # works at NORTH and SOUTH (docs/domain.md, Roles)
     south = UserFactory(username="np.south", home_site=other_site, role=Role.CLINICIAN)
     big = submit(clinician, site, "Med rec re-typed at discharge", m=3, f=10, after_hours_pct=50)
     site_report_upsert(

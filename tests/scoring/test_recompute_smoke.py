@@ -10,7 +10,7 @@ from scoring.recompute import scores_recompute
 @pytest.mark.django_db(transaction=True)
 def test_submitted_problem_is_scored_and_ranked_in_process(users, site, other_site):
     clinician = users["clinician"]
-    clinician.sites.add(other_site)  # works at NORTH and SOUTH (product.md §2)
+    clinician.sites.add(other_site)  # works at NORTH and SOUTH (docs/domain.md, Roles)
     first = problem_submit(
         author=clinician,
         site=site,

@@ -1,4 +1,4 @@
-"""`manage.py load_demo`: demo sites, users and a realistic backlog (product.md §8).
+"""`manage.py load_demo`: demo sites, users and a realistic backlog (docs/deploy.md).
 
 Everything is written through the domain services (intake.services, backlog.services), so the PHI
 screen, audit rows and stale marks are the real ones; then every score is recomputed so the ranking
