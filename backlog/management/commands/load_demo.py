@@ -365,7 +365,9 @@ class Command(BaseCommand):
         )
         loaded.count("notifications", notices)
 
-        counts = ", ".join(f"{n} {what}" for what, n in loaded.counts.items())
+        counts = ", ".join(
+            f"{n} {what[:-1] if n == 1 and what.endswith('s') else what}" for what, n in loaded.counts.items()
+        )
         self.stdout.write(self.style.SUCCESS(f"Demo loaded: {counts}."))
         if not if_empty:  # `make run` (--if-empty) prints the users and the password itself
             self.stdout.write(
