@@ -29,7 +29,8 @@ import psycopg
 
 from . import phrases
 
-GENERATOR_VERSION = 5  # 5: after-hours metrics and revenue reports (4: the similar search's evaluation targets)
+GENERATOR_VERSION = 6  # 6: the audit's high-water mark, and what the loop and duplicates write trimmed (5: after-hours
+# metrics and revenue reports; 4: the similar search's evaluation targets)
 SITE_COUNT = 50
 USER_COUNT = 300
 SITES_ZIPF_EXPONENT = 2.4
@@ -557,7 +558,35 @@ def refdata_trim(high_water: dict) -> dict[str, int]:
         )
         touched = [row[0] for row in cursor.fetchall()]
         problem_mark, user_mark = hw["intake_problem"], hw["intake_user"]
+        new_events = "SELECT id FROM intake_outboxevent WHERE problem_id > %s OR actor_id > %s"
         statements = [
+            # What closing the loop and the duplicates queue wrote about added problems or by added users.
+            (
+                "DELETE FROM notify_webhookattempt WHERE delivery_id IN"
+                f" (SELECT id FROM notify_webhookdelivery WHERE event_id IN ({new_events}))",
+                [problem_mark, user_mark],
+            ),
+            (f"DELETE FROM notify_webhookdelivery WHERE event_id IN ({new_events})", [problem_mark, user_mark]),
+            (
+                f"DELETE FROM notify_emaildelivery WHERE user_id > %s OR event_id IN ({new_events})",
+                [user_mark, problem_mark, user_mark],
+            ),
+            (
+                f"DELETE FROM notify_notification WHERE user_id > %s OR problem_id > %s OR event_id IN ({new_events})",
+                [user_mark, problem_mark, problem_mark, user_mark],
+            ),
+            (f"DELETE FROM intake_outboxevent WHERE id IN ({new_events})", [problem_mark, user_mark]),
+            ("DELETE FROM notify_preference WHERE user_id > %s", [user_mark]),
+            *(
+                (f"DELETE FROM {table} WHERE problem_id > %s OR {who} > %s", [problem_mark, user_mark])
+                for table, who in (("intake_comment", "author_id"), ("intake_follow", "user_id"))
+            ),
+            ("DELETE FROM backlog_duplicatescan WHERE problem_id > %s", [problem_mark]),
+            *(
+                (f"DELETE FROM {table} WHERE problem_low_id > %s OR problem_high_id > %s", [problem_mark, problem_mark])
+                for table in ("backlog_duplicatepair", "backlog_duplicatedismissal")
+            ),
+            ("DELETE FROM intake_auditevent WHERE actor_id > %s", [user_mark]),
             *(
                 (f"DELETE FROM {table} WHERE id > %s OR problem_id > %s", [hw[table], problem_mark])
                 for table in (
