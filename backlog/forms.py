@@ -118,6 +118,13 @@ class EvidenceForm(forms.Form):
         return data
 
 
+def _move_text(label: str, help_text: str) -> forms.CharField:
+    """The short free text a status move may need (a decline reason, a question, a reopen reason)."""
+    return forms.CharField(
+        label=label, max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=help_text
+    )
+
+
 class TriageForm(forms.Form):
     """Status move, decline reason, effort and external reference, carrying the version it was read at."""
 
@@ -125,13 +132,7 @@ class TriageForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     status = forms.ChoiceField(label="Move to", required=False)
-    decline_reason = forms.CharField(
-        label="Reason for declining",
-        max_length=NOTE_MAX,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required when declining; the submitter sees it.",
-    )
+    decline_reason = _move_text("Reason for declining", "Required when declining; the submitter sees it.")
     effort_weeks = forms.FloatField(
         label="Effort (weeks)",
         max_value=EFFORT_WEEKS.high,
@@ -142,20 +143,11 @@ class TriageForm(forms.Form):
     external_ref = forms.CharField(
         label="External reference", max_length=64, required=False, help_text="e.g. a Jira key"
     )
-    question = forms.CharField(
-        label="What do you need to know?",
-        max_length=NOTE_MAX,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required when moving to Needs info; the submitter and the reporters read it.",
+    question = _move_text(
+        "What do you need to know?",
+        "Required when moving to Needs info; the submitter and the reporters read it.",
     )
-    reason = forms.CharField(
-        label="Why reopen it?",
-        max_length=NOTE_MAX,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required to reopen a declined problem; its followers read it.",
-    )
+    reason = _move_text("Why reopen it?", "Required to reopen a declined problem; its followers read it.")
 
     def __init__(self, *args, current_status: str, moves: list[str], **kwargs):
         super().__init__(*args, **kwargs)
